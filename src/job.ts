@@ -1,0 +1,58 @@
+/**
+ * The handle of a started training job, shared by both backends (shape borrowed from
+ * `@aws-sdk/lib-storage`'s `Upload`: one object, events, a promise to await, a way to stop).
+ */
+import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import type { JobEvents, LogLine } from './events.js';
+
+/** Which backend runs a job. */
+export type BackendName = 'local' | 'aws';
+
+/** Terminal statuses a job can end in. */
+export const TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
+
+/** True when `status` is one a job never leaves. */
+export function isTerminalStatus(status: string | undefined): boolean {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status ?? '');
+}
+
+/** Options of {@link TrainingJob.wait}. */
+export interface WaitOptions {
+  /**
+   * Throw {@link TrainingJobError} when the job ends Failed or Stopped (default `true`).
+   * With `false`, `wait()` resolves with the describe document whatever the outcome.
+   */
+  throwOnFailure?: boolean;
+  /** Abort waiting (the job keeps running; call `stop()` to stop it). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link TrainingJob.logs}. */
+export interface LogsOptions {
+  /** Keep yielding lines until the job ends (default `false`: replay what exists and return). */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * A training job that was started (or attached to). `describe()` returns a
+ * `DescribeTrainingJobResponse`-shaped document on both backends.
+ */
+export interface TrainingJob {
+  /** The job's name (`TrainingJobName`). */
+  readonly name: string;
+  /** Where the job runs. */
+  readonly backend: BackendName;
+  /** Live events: logs, status changes, progress, metrics, warnings. */
+  readonly events: JobEvents;
+  /** Resolves when the job reaches Completed, Failed or Stopped; see {@link WaitOptions}. */
+  wait(options?: WaitOptions): Promise<DescribeTrainingJobResponse>;
+  /** The job's current DescribeTrainingJob document. */
+  describe(): Promise<DescribeTrainingJobResponse>;
+  /** Log lines of every host, in order per host; see {@link LogsOptions}. */
+  logs(options?: LogsOptions): AsyncIterable<LogLine>;
+  /** Asks the job to stop; resolves once the stop was requested (use `wait()` for the end). */
+  stop(): Promise<void>;
+  /** URI of `model.tar.gz` once the job produced it (`s3://…` or `file://…`). */
+  modelArtifacts(): Promise<string | undefined>;
+}
