@@ -56,3 +56,17 @@ export interface TrainingJob {
   /** URI of `model.tar.gz` once the job produced it (`s3://…` or `file://…`). */
   modelArtifacts(): Promise<string | undefined>;
 }
+
+/** One row of `sagekit list`: a job of either backend. */
+export interface JobSummary {
+  name: string;
+  backend: BackendName;
+  status: string;
+  secondaryStatus?: string;
+  /** Epoch milliseconds. */
+  creationTime: number;
+  /** Epoch milliseconds, when the job ended. */
+  endTime?: number;
+  /** Seconds from start to end (or to now while running). */
+  durationSeconds?: number;
+}
