@@ -1,0 +1,191 @@
+/**
+ * Everything a training job can say: the parameters of the Python SDK's
+ * `sagemaker.estimator.Estimator` under camelCase names, plus sagekit's own additions.
+ * The same keys are used in YAML/JSON job files.
+ */
+import type { LocalRunSettings } from '../backend.js';
+import type { Inputs, InputMode } from '../inputs/types.js';
+
+/** A hyperparameter value: any JSON value (see {@link EstimatorOptions.hyperparameterEncoding}). */
+export type HyperparameterValue = string | number | boolean | null | HyperparameterValue[] | { [key: string]: HyperparameterValue };
+
+/** A metric to extract from the training logs. */
+export interface MetricDefinition {
+  /** Metric name, e.g. `train:loss`. */
+  name: string;
+  /** Regular expression whose first capture group is the value, e.g. `loss=([0-9.]+)`. */
+  regex: string;
+}
+
+/** Tags as a `{key: value}` map or a `[{key, value}]` list. */
+export type Tags = Record<string, string> | Array<{ key: string; value: string }>;
+
+/** One SageMaker Debugger collection to save. */
+export interface CollectionConfig {
+  name: string;
+  parameters?: Record<string, string>;
+}
+
+/** SageMaker Debugger hook settings (`DebugHookConfig`). */
+export interface DebuggerHookConfig {
+  /** Where tensors are saved; defaults to `outputPath`. */
+  s3OutputPath?: string;
+  /** Path inside the container, default `/opt/ml/output/tensors`. */
+  containerLocalOutputPath?: string;
+  hookParameters?: Record<string, string>;
+  collectionConfigs?: CollectionConfig[];
+}
+
+/** TensorBoard output (`TensorBoardOutputConfig`). */
+export interface TensorBoardOutputConfig {
+  s3OutputPath: string;
+  /** Path inside the container, default `/opt/ml/output/tensorboard`. */
+  containerLocalOutputPath?: string;
+}
+
+/** SageMaker Profiler settings (`ProfilerConfig`). */
+export interface ProfilerConfig {
+  /** Where profiling data goes; defaults to `outputPath`. */
+  s3OutputPath?: string;
+  /** Sampling interval of system metrics: 100, 200, 500, 1000, 5000 or 60000 ms. */
+  systemMonitorIntervalMillis?: 100 | 200 | 500 | 1000 | 5000 | 60000;
+}
+
+/** A Debugger or Profiler rule run beside the job (`DebugRuleConfigurations` / `ProfilerRuleConfigurations`). */
+export interface RuleConfig {
+  /** `debugger` (default) or `profiler`. */
+  type?: 'debugger' | 'profiler';
+  /** Rule configuration name. */
+  name: string;
+  /** Image of the rule evaluator (for built-in rules, the regional Debugger rule image). */
+  imageUri: string;
+  instanceType?: string;
+  volumeSize?: number;
+  ruleParameters?: Record<string, string>;
+  /** Path in the rule container where it writes its output. */
+  containerLocalOutputPath?: string;
+  s3OutputPath?: string;
+}
+
+/**
+ * Options of an {@link Estimator}: one training job, for either backend.
+ *
+ * Defaults match the SageMaker Python SDK: `volumeSize` 30, `maxRun` 86400, `inputMode` File,
+ * `modelChannelName` "model", the default Debugger hook and Profiler configs, output under
+ * `s3://sagemaker-<region>-<account-id>/`.
+ */
+export interface EstimatorOptions {
+  /** The container image to train with (an ECR URI for SageMaker; any local or pullable image for `local`). */
+  imageUri: string;
+  /**
+   * IAM role (name or full ARN) that SageMaker assumes to read data and write artifacts.
+   * A bare name is expanded to its ARN through IAM. Required for cloud jobs; unused locally.
+   * Inside SageMaker notebooks, `getExecutionRole()` returns the notebook's role.
+   */
+  role?: string;
+  /** Number of instances (hosts `algo-1` … `algo-N`). Default 1. */
+  instanceCount?: number;
+  /**
+   * Instance type, e.g. `ml.c5.xlarge`; `local` (or `local_gpu`) runs the same container on
+   * this machine through Docker or Podman.
+   */
+  instanceType: string;
+  /** Size in GB of the EBS volume for input data and checkpoints (default 30). Must hold the data in File mode. */
+  volumeSize?: number;
+  /** KMS key that encrypts the training volume. */
+  volumeKmsKey?: string;
+  /** Timeout in seconds (default 86400 = 24 h); SageMaker stops the job after it, whatever its state. */
+  maxRun?: number;
+  /**
+   * How data reaches the container (default `File`): `File` copies the data to a local directory,
+   * `Pipe` streams it through a named pipe, `FastFile` streams it on demand behind files.
+   * A channel's `inputMode` overrides this for that channel.
+   */
+  inputMode?: InputMode;
+  /**
+   * Where artifacts go (`s3://…`, or `file://…` / a local path for local jobs). Default:
+   * `s3://sagemaker-<region>-<account-id>/`, created when missing; for local jobs without a
+   * default bucket, `./sagekit-output/`.
+   */
+  outputPath?: string;
+  /** KMS key that encrypts the artifacts in S3. */
+  outputKmsKey?: string;
+  /** Prefix of generated job names; default: the image's repository name. */
+  baseJobName?: string;
+  /** Fixed job name (like `fit(job_name=…)`); default `<base>-<yyyy-mm-dd-HH-MM-SS-mmm>`. */
+  jobName?: string;
+  /** Hyperparameters: any JSON values, encoded to the API's strings (see `hyperparameterEncoding`). */
+  hyperparameters?: Record<string, HyperparameterValue>;
+  /**
+   * `auto` (default): strings verbatim, numbers and booleans with `String()`, objects, arrays and
+   * null as JSON. `json`: every value JSON-encoded (strings get quotes), like the framework estimators.
+   */
+  hyperparameterEncoding?: 'auto' | 'json';
+  /** Tags of the training job. */
+  tags?: Tags;
+  /** VPC subnet ids; needs `securityGroupIds`. */
+  subnets?: string[];
+  /** VPC security group ids; needs `subnets`. */
+  securityGroupIds?: string[];
+  /** A pre-trained model (`model.tar.gz` or prefix) given to the container as the model channel. */
+  modelUri?: string;
+  /** Name of the model channel (default `model`). */
+  modelChannelName?: string;
+  /** Metrics to extract from the logs with regular expressions (at most 40). */
+  metricDefinitions?: MetricDefinition[];
+  /** Encrypt traffic between the hosts of a distributed job. */
+  encryptInterContainerTraffic?: boolean;
+  /** Train on Spot instances (needs `maxWait` ≥ `maxRun`). */
+  useSpotInstances?: boolean;
+  /** Seconds to wait for Spot capacity plus training; only with `useSpotInstances`. */
+  maxWait?: number;
+  /** Where checkpoints are synced (`s3://…`, or `file://…` for local jobs); restored at start. */
+  checkpointS3Uri?: string;
+  /** Checkpoint directory inside the container (default `/opt/ml/checkpoints`); needs `checkpointS3Uri`. */
+  checkpointLocalPath?: string;
+  /** Run the container without any network access. */
+  enableNetworkIsolation?: boolean;
+  /** Debugger / Profiler rules. */
+  rules?: RuleConfig[];
+  /** Debugger hook settings, or `false` to turn the Debugger off. */
+  debuggerHookConfig?: DebuggerHookConfig | false;
+  /** TensorBoard output settings. */
+  tensorboardOutputConfig?: TensorBoardOutputConfig;
+  /** Publish metrics as a time series (`EnableSageMakerMetricsTimeSeries`); sent when set, even `false`. */
+  enableSageMakerMetrics?: boolean;
+  /** Profiler settings. */
+  profilerConfig?: ProfilerConfig;
+  /** Turn the Profiler off. */
+  disableProfiler?: boolean;
+  /** Environment variables of the training container. */
+  environment?: Record<string, string>;
+  /** Retry the job up to this many times (1–30) on internal errors. */
+  maxRetryAttempts?: number;
+  /** Training data; `fit(inputs)` overrides it. */
+  inputs?: Inputs;
+  /** AWS region; default from the AWS configuration (AWS_REGION, profile). */
+  region?: string;
+  /** Bucket for the default output path (skips the account lookup). */
+  defaultBucket?: string;
+  /** Settings of the local backend (ignored for cloud jobs). */
+  local?: LocalRunSettings;
+}
+
+/** Instance types that run on this machine. */
+export const LOCAL_INSTANCE_TYPES = ['local', 'local_gpu'] as const;
+
+/** True when `instanceType` selects the local backend. */
+export function isLocalInstanceType(instanceType: string | undefined): boolean {
+  return (LOCAL_INSTANCE_TYPES as readonly string[]).includes(instanceType ?? '');
+}
+
+/** The job-file keys, in the order DESIGN.md lists them (used for "did you mean" hints). */
+export const ESTIMATOR_OPTION_KEYS = [
+  'imageUri', 'role', 'instanceCount', 'instanceType', 'volumeSize', 'volumeKmsKey', 'maxRun',
+  'inputMode', 'outputPath', 'outputKmsKey', 'baseJobName', 'hyperparameters', 'hyperparameterEncoding',
+  'tags', 'subnets', 'securityGroupIds', 'modelUri', 'modelChannelName', 'metricDefinitions',
+  'encryptInterContainerTraffic', 'useSpotInstances', 'maxWait', 'checkpointS3Uri', 'checkpointLocalPath',
+  'enableNetworkIsolation', 'rules', 'debuggerHookConfig', 'tensorboardOutputConfig', 'enableSageMakerMetrics',
+  'profilerConfig', 'disableProfiler', 'environment', 'maxRetryAttempts', 'inputs', 'jobName', 'region',
+  'defaultBucket', 'local',
+] as const satisfies ReadonlyArray<keyof EstimatorOptions>;

@@ -1,0 +1,304 @@
+/**
+ * `buildTrainingRequest`: a validated job → the exact `CreateTrainingJobRequest` the SageMaker
+ * Python SDK (v2) sends for it. Pure: same input, same output, no network, no clock unless
+ * `now` is omitted (then only the generated job name depends on it).
+ */
+import type {
+  Channel,
+  CreateTrainingJobRequest,
+  DebugHookConfig,
+  DebugRuleConfiguration,
+  ProfilerConfig,
+  ProfilerRuleConfiguration,
+  TrainingInputMode,
+} from '@aws-sdk/client-sagemaker';
+import { ValidationError, type ValidationIssue } from '../errors.js';
+import { isFileSystemInput, type ChannelInput, type Inputs } from '../inputs/types.js';
+import { pathToFileUri } from '../s3/uri.js';
+import { encodeHyperparameters } from './hyperparameters.js';
+import { baseNameFromImage, nameFromBase } from './job-name.js';
+import { isLocalInstanceType, type EstimatorOptions, type RuleConfig } from './options.js';
+import { isLocalPath } from './rules.js';
+import { validateOptions } from './validate.js';
+
+/** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
+export const REGIONS_WITHOUT_DEBUGGER = [
+  'us-iso-east-1', 'us-isob-east-1', 'ap-southeast-3', 'ap-southeast-4', 'eu-south-2',
+  'me-central-1', 'ap-south-2', 'eu-central-2', 'us-gov-east-1',
+] as const;
+
+/** Settings of one build that are not part of the job itself. */
+export interface BuildOptions {
+  /** Fixed job name; overrides `options.jobName`. */
+  jobName?: string;
+  /** Bucket for the default output path; overrides `options.defaultBucket`. */
+  defaultBucket?: string;
+  /** Region (decides the Debugger/Profiler defaults); overrides `options.region`. */
+  region?: string;
+  /** Clock for generated job names (default: now). */
+  now?: Date;
+  /** Directory that relative local paths are resolved against (default: the current directory). */
+  cwd?: string;
+}
+
+/** The request and the notes a user should see about it. */
+export interface BuiltRequest {
+  request: CreateTrainingJobRequest;
+  /** Things the builder changed or dropped on purpose (said once to the user). */
+  warnings: string[];
+}
+
+/** The job name a build will use. */
+export function resolveJobName(options: EstimatorOptions, build: BuildOptions = {}): string {
+  const explicit = build.jobName ?? options.jobName;
+  if (explicit) return explicit;
+  return nameFromBase(options.baseJobName ?? baseNameFromImage(options.imageUri), build.now ?? new Date());
+}
+
+/** `file://` URI for local paths, the URI itself otherwise. */
+function toUri(uri: string, cwd: string): string {
+  return isLocalPath(uri) ? pathToFileUri(uri, cwd) : uri;
+}
+
+function defaultOutputPath(options: EstimatorOptions, build: BuildOptions, cwd: string): string {
+  const bucket = build.defaultBucket ?? options.defaultBucket;
+  if (bucket) return `s3://${bucket}/`;
+  if (isLocalInstanceType(options.instanceType)) return pathToFileUri('sagekit-output', cwd) + '/';
+  throw new ValidationError([
+    {
+      path: 'outputPath',
+      rule:
+        'is not set and the default bucket (sagemaker-<region>-<account-id>) is unknown: set outputPath, ' +
+        'or pass defaultBucket (--default-bucket), or let fit() look it up with your AWS credentials',
+    },
+  ]);
+}
+
+function channelFor(name: string, input: ChannelInput, cwd: string): Channel {
+  if (typeof input === 'string') {
+    return {
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: toUri(input, cwd), S3DataDistributionType: 'FullyReplicated' } },
+      ChannelName: name,
+    };
+  }
+  if (isFileSystemInput(input)) {
+    return {
+      DataSource: {
+        FileSystemDataSource: {
+          FileSystemId: input.fileSystemId,
+          FileSystemType: input.fileSystemType,
+          DirectoryPath: input.directoryPath,
+          FileSystemAccessMode: input.fileSystemAccessMode ?? 'ro',
+        },
+      },
+      ...(input.contentType !== undefined && { ContentType: input.contentType }),
+      ...(input.inputMode !== undefined && { InputMode: input.inputMode }),
+      ChannelName: name,
+    };
+  }
+  return {
+    DataSource: {
+      S3DataSource: {
+        S3DataType: input.s3DataType ?? 'S3Prefix',
+        S3Uri: toUri(input.s3Data, cwd),
+        S3DataDistributionType: input.distribution ?? 'FullyReplicated',
+        ...(input.attributeNames !== undefined && { AttributeNames: input.attributeNames }),
+      },
+    },
+    ...(input.compression !== undefined && { CompressionType: input.compression }),
+    ...(input.contentType !== undefined && { ContentType: input.contentType }),
+    ...(input.recordWrapping !== undefined && { RecordWrapperType: input.recordWrapping }),
+    ...(input.inputMode !== undefined && { InputMode: input.inputMode }),
+    ...(input.shuffleConfig !== undefined && { ShuffleConfig: { Seed: input.shuffleConfig.seed } }),
+    ChannelName: name,
+  };
+}
+
+/** The channels of a job, in the order given, with the model channel last (as the SDK does). */
+export function buildChannels(options: EstimatorOptions, inputs: Inputs | undefined, cwd: string): Channel[] | undefined {
+  const channels: Channel[] =
+    inputs === undefined
+      ? []
+      : typeof inputs === 'string'
+        ? [channelFor('training', inputs, cwd)]
+        : Object.entries(inputs).map(([name, input]) => channelFor(name, input, cwd));
+  if (options.modelUri !== undefined) {
+    channels.push({
+      DataSource: {
+        S3DataSource: { S3DataType: 'S3Prefix', S3Uri: toUri(options.modelUri, cwd), S3DataDistributionType: 'FullyReplicated' },
+      },
+      ContentType: 'application/x-sagemaker-model',
+      InputMode: 'File',
+      ChannelName: options.modelChannelName ?? 'model',
+    });
+  }
+  return channels.length ? channels : undefined;
+}
+
+function ruleConfig(rule: RuleConfig, cwd: string): DebugRuleConfiguration & ProfilerRuleConfiguration {
+  return {
+    RuleConfigurationName: rule.name,
+    RuleEvaluatorImage: rule.imageUri,
+    ...(rule.instanceType !== undefined && { InstanceType: rule.instanceType as DebugRuleConfiguration['InstanceType'] }),
+    ...(rule.volumeSize !== undefined && { VolumeSizeInGB: rule.volumeSize }),
+    ...(rule.ruleParameters !== undefined && { RuleParameters: rule.ruleParameters }),
+    ...(rule.containerLocalOutputPath !== undefined && { LocalPath: rule.containerLocalOutputPath }),
+    ...(rule.s3OutputPath !== undefined && { S3OutputPath: toUri(rule.s3OutputPath, cwd) }),
+  };
+}
+
+interface MonitoringConfig {
+  DebugHookConfig?: DebugHookConfig;
+  DebugRuleConfigurations?: DebugRuleConfiguration[];
+  ProfilerRuleConfigurations?: ProfilerRuleConfiguration[];
+  ProfilerConfig?: ProfilerConfig;
+}
+
+/** Debugger and Profiler settings with the SDK's defaults and region rules. */
+function buildMonitoring(
+  options: EstimatorOptions,
+  outputPath: string,
+  region: string | undefined,
+  cwd: string,
+  issues: ValidationIssue[],
+  warnings: string[],
+): MonitoringConfig {
+  const local = isLocalInstanceType(options.instanceType);
+  const supported = !(REGIONS_WITHOUT_DEBUGGER as readonly string[]).includes(region ?? '');
+  const result: MonitoringConfig = {};
+
+  const hook = options.debuggerHookConfig;
+  if (!supported && hook) {
+    issues.push({ path: 'debuggerHookConfig', rule: `SageMaker Debugger is not available in ${region}; remove it or set it to false` });
+  } else if (hook) {
+    const unique = new Map<string, { CollectionName: string; CollectionParameters?: Record<string, string> }>();
+    for (const c of hook.collectionConfigs ?? []) {
+      const entry = { CollectionName: c.name, ...(c.parameters !== undefined && { CollectionParameters: c.parameters }) };
+      unique.set(JSON.stringify([c.name, Object.entries(c.parameters ?? {}).sort()]), entry);
+    }
+    result.DebugHookConfig = {
+      S3OutputPath: hook.s3OutputPath !== undefined ? toUri(hook.s3OutputPath, cwd) : outputPath,
+      ...(hook.containerLocalOutputPath !== undefined && { LocalPath: hook.containerLocalOutputPath }),
+      ...(hook.hookParameters !== undefined && { HookParameters: hook.hookParameters }),
+      CollectionConfigurations: [...unique.values()],
+    };
+  } else if (hook === undefined && supported && !local) {
+    result.DebugHookConfig = { S3OutputPath: outputPath, CollectionConfigurations: [] };
+  }
+
+  const debuggerRules = (options.rules ?? []).filter((r) => (r.type ?? 'debugger') === 'debugger');
+  const profilerRules = (options.rules ?? []).filter((r) => r.type === 'profiler');
+  if (debuggerRules.length) result.DebugRuleConfigurations = debuggerRules.map((r) => ruleConfig(r, cwd));
+  if (profilerRules.length) result.ProfilerRuleConfigurations = profilerRules.map((r) => ruleConfig(r, cwd));
+
+  const trainium = options.instanceType.startsWith('ml.trn');
+  let disable = options.disableProfiler === true || !supported;
+  if (trainium && !disable) {
+    disable = true;
+    if (options.profilerConfig) warnings.push(`profilerConfig ignored: the Profiler does not support ${options.instanceType}`);
+  }
+  if (!supported && options.profilerConfig) {
+    issues.push({ path: 'profilerConfig', rule: `SageMaker Profiler is not available in ${region}; remove it` });
+  }
+  if (disable) {
+    result.ProfilerConfig = { DisableProfiler: true };
+  } else if (options.profilerConfig) {
+    const p = options.profilerConfig;
+    result.ProfilerConfig = {
+      S3OutputPath: p.s3OutputPath !== undefined ? toUri(p.s3OutputPath, cwd) : outputPath,
+      ...(p.systemMonitorIntervalMillis !== undefined && { ProfilingIntervalInMilliseconds: p.systemMonitorIntervalMillis }),
+      DisableProfiler: false,
+    };
+  } else if (!local) {
+    result.ProfilerConfig = { S3OutputPath: outputPath, DisableProfiler: false };
+  }
+  return result;
+}
+
+/**
+ * Builds the CreateTrainingJob request of a job. Validates first (throws {@link ValidationError}
+ * with every problem). `inputs` defaults to `options.inputs`.
+ */
+export function buildTrainingRequest(
+  rawOptions: EstimatorOptions,
+  inputs: Inputs | undefined = rawOptions.inputs,
+  build: BuildOptions = {},
+): BuiltRequest {
+  const options = validateOptions(inputs === rawOptions.inputs ? rawOptions : { ...rawOptions, inputs });
+  const cwd = build.cwd ?? process.cwd();
+  const region = build.region ?? options.region;
+  const issues: ValidationIssue[] = [];
+  const warnings: string[] = [];
+
+  const jobName = resolveJobName(options, build);
+  if (build.jobName !== undefined) validateOptions({ ...options, jobName: build.jobName });
+  const outputPath = options.outputPath !== undefined ? toUri(options.outputPath, cwd) : defaultOutputPath(options, build, cwd);
+  const hyperparameters = encodeHyperparameters(options.hyperparameters ?? {}, options.hyperparameterEncoding);
+  issues.push(...hyperparameters.issues);
+  const monitoring = buildMonitoring(options, outputPath, region, cwd, issues, warnings);
+  if (issues.length) throw new ValidationError(issues);
+
+  const channels = buildChannels(options, inputs, cwd);
+  const tags = Array.isArray(options.tags)
+    ? options.tags.map((t) => ({ Key: t.key, Value: t.value }))
+    : options.tags !== undefined
+      ? Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value }))
+      : undefined;
+
+  const request: CreateTrainingJobRequest = {
+    AlgorithmSpecification: {
+      TrainingInputMode: (options.inputMode ?? 'File') as TrainingInputMode,
+      TrainingImage: options.imageUri,
+      ...(options.metricDefinitions?.length && {
+        MetricDefinitions: options.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex })),
+      }),
+      ...(options.enableSageMakerMetrics !== undefined && { EnableSageMakerMetricsTimeSeries: options.enableSageMakerMetrics }),
+    },
+    OutputDataConfig: {
+      S3OutputPath: outputPath,
+      ...(options.outputKmsKey !== undefined && { KmsKeyId: options.outputKmsKey }),
+    },
+    TrainingJobName: jobName,
+    StoppingCondition: {
+      MaxRuntimeInSeconds: options.maxRun ?? 86400,
+      ...(options.useSpotInstances && options.maxWait !== undefined && { MaxWaitTimeInSeconds: options.maxWait }),
+    },
+    ResourceConfig: {
+      VolumeSizeInGB: options.volumeSize ?? 30,
+      InstanceCount: options.instanceCount ?? 1,
+      InstanceType: options.instanceType as NonNullable<CreateTrainingJobRequest['ResourceConfig']>['InstanceType'],
+      ...(options.volumeKmsKey !== undefined && { VolumeKmsKeyId: options.volumeKmsKey }),
+    },
+    // Required by the API; local jobs may omit it (undefined keys vanish from the JSON).
+    RoleArn: options.role,
+    ...(channels && { InputDataConfig: channels }),
+    ...(Object.keys(hyperparameters.values).length && { HyperParameters: hyperparameters.values }),
+    ...(options.environment !== undefined && { Environment: { ...options.environment } }),
+    ...(tags && { Tags: tags }),
+    ...(options.subnets?.length &&
+      options.securityGroupIds?.length && { VpcConfig: { Subnets: options.subnets, SecurityGroupIds: options.securityGroupIds } }),
+    ...(options.enableNetworkIsolation && { EnableNetworkIsolation: true }),
+    ...(options.encryptInterContainerTraffic && { EnableInterContainerTrafficEncryption: true }),
+    ...(options.useSpotInstances && { EnableManagedSpotTraining: true }),
+    ...(options.checkpointS3Uri !== undefined && {
+      CheckpointConfig: {
+        S3Uri: toUri(options.checkpointS3Uri, cwd),
+        ...(options.checkpointLocalPath !== undefined && { LocalPath: options.checkpointLocalPath }),
+      },
+    }),
+    ...(monitoring.DebugHookConfig && { DebugHookConfig: monitoring.DebugHookConfig }),
+    ...(monitoring.DebugRuleConfigurations && { DebugRuleConfigurations: monitoring.DebugRuleConfigurations }),
+    ...(options.tensorboardOutputConfig && {
+      TensorBoardOutputConfig: {
+        S3OutputPath: toUri(options.tensorboardOutputConfig.s3OutputPath, cwd),
+        ...(options.tensorboardOutputConfig.containerLocalOutputPath !== undefined && {
+          LocalPath: options.tensorboardOutputConfig.containerLocalOutputPath,
+        }),
+      },
+    }),
+    ...(monitoring.ProfilerRuleConfigurations && { ProfilerRuleConfigurations: monitoring.ProfilerRuleConfigurations }),
+    ...(monitoring.ProfilerConfig && { ProfilerConfig: monitoring.ProfilerConfig }),
+    ...(options.maxRetryAttempts !== undefined && { RetryStrategy: { MaximumRetryAttempts: options.maxRetryAttempts } }),
+  };
+  return { request, warnings };
+}
