@@ -23,6 +23,8 @@ export interface LocalRunSettings {
   pull?: 'missing' | 'always' | 'never';
   /** Directory with a Dockerfile to build `imageUri` from before running. */
   buildContext?: string;
+  /** Build arguments (`ARG`s of the Dockerfile) for `buildContext`, e.g. `{ BASE_IMAGE: 'busybox:1.36' }`. */
+  buildArgs?: Record<string, string>;
   /** Container engine socket or URL; default: detection (DOCKER_HOST first). */
   engineHost?: string;
   /** Directory where local job records live; default `$XDG_STATE_HOME/sagekit` or `~/.local/state/sagekit`. */

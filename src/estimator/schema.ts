@@ -48,6 +48,7 @@ const localSettingsSchema = z.strictObject({
   passAwsCredentials: z.boolean().optional(),
   pull: z.enum(['missing', 'always', 'never']).optional(),
   buildContext: z.string().optional(),
+  buildArgs: stringMap.optional(),
   engineHost: z.string().optional(),
   stateDir: z.string().optional(),
 });

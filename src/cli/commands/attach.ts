@@ -1,0 +1,33 @@
+/** Finds a job by name for describe/logs/stop: the local record first, then SageMaker. */
+import type { Command } from 'commander';
+import { Estimator } from '../../estimator/estimator.js';
+import type { TrainingJob } from '../../job.js';
+import type { CliContext } from '../context.js';
+
+/** Flags every job-addressing command takes. */
+export interface JobFlags {
+  backend?: 'local' | 'aws';
+  region?: string;
+}
+
+/** Adds `--backend` and `--region` to a command. */
+export function withJobFlags(command: Command): Command {
+  return command
+    .option('--backend <backend>', 'where the job is: local or aws (default: local record first, then SageMaker)')
+    .option('--region <region>', 'AWS region of a SageMaker job');
+}
+
+/** The handle of job `name`. */
+export async function attachJob(name: string, flags: JobFlags, context: CliContext): Promise<TrainingJob> {
+  const stateDir = context.flags().stateDir;
+  let session;
+  if (flags.region && flags.backend !== 'local') {
+    const { Session } = await import('../../aws/session.js');
+    session = new Session({ region: flags.region });
+  }
+  return Estimator.attach(name, {
+    ...(flags.backend && { backend: flags.backend }),
+    ...(stateDir && { stateDir }),
+    ...(session && { session }),
+  });
+}

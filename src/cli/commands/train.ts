@@ -1,0 +1,175 @@
+/** `sagekit train`: validate, build, run (or just print the request with --dry-run). */
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import type { LocalRunSettings } from '../../backend.js';
+import { loadJobFile } from '../../config/job-file.js';
+import { Estimator } from '../../estimator/estimator.js';
+import { isLocalInstanceType, type EstimatorOptions } from '../../estimator/options.js';
+import { validateOptions } from '../../estimator/validate.js';
+import { JobEvents } from '../../events.js';
+import type { TrainingJob } from '../../job.js';
+import type { CliContext } from '../context.js';
+import { reportJobEvents, summaryLines } from '../job-reporter.js';
+import type { ActionWrapper } from '../main.js';
+import { startDetachedLocalJob } from './run-local.js';
+
+interface TrainFlags {
+  config: string;
+  dryRun?: boolean;
+  wait: boolean;
+  jobName?: string;
+  region?: string;
+  defaultBucket?: string;
+  set: string[];
+  instanceType?: string;
+  stopOnInterrupt?: boolean;
+  pull?: LocalRunSettings['pull'];
+  build?: string;
+  stopGracePeriod?: string;
+  passAwsCredentials?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Job options from the file plus the command-line overrides, validated. */
+export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
+  const overrides = [...flags.set];
+  if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
+  const loaded = await loadJobFile(flags.config, overrides);
+  const options = { ...loaded.options };
+  if (flags.jobName) options.jobName = flags.jobName;
+  if (flags.region) options.region = flags.region;
+  if (flags.defaultBucket) options.defaultBucket = flags.defaultBucket;
+  const local = { ...(options.local as LocalRunSettings | undefined) };
+  if (flags.pull) local.pull = flags.pull;
+  if (flags.build) local.buildContext = path.resolve(flags.build);
+  if (flags.stopGracePeriod !== undefined) local.stopGracePeriodSeconds = Number(flags.stopGracePeriod);
+  if (flags.passAwsCredentials) local.passAwsCredentials = true;
+  if (Object.keys(local).length) options.local = local;
+  return validateOptions(options, path.relative(process.cwd(), loaded.file) || loaded.file);
+}
+
+/** Asks on the terminal whether to stop a cloud job; false when there is no terminal. */
+async function confirmStop(context: CliContext, jobName: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: context.term.stream as NodeJS.WritableStream });
+  try {
+    const answer = await rl.question(`Stop training job ${jobName} on SageMaker? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Waits for a job while handling Ctrl-C: local jobs are stopped (artifacts kept); cloud jobs are
+ * stopped with --stop-on-interrupt or after confirmation, otherwise left running.
+ */
+async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: TrainFlags): Promise<'ended' | 'detached'> {
+  const detach = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) {
+      context.term.line('interrupted again: exiting now');
+      process.exit(130);
+    }
+    void (async () => {
+      const stop = job.backend === 'local' || flags.stopOnInterrupt || (await confirmStop(context, job.name));
+      if (stop) {
+        context.term.line(context.term.style('yellow', `stopping ${job.name} (Ctrl-C again to exit at once)…`));
+        await job.stop();
+        interrupts = 0;
+      } else {
+        context.term.line(`${job.name} keeps running on SageMaker; follow it with: sagekit logs ${job.name} --follow`);
+        detach.abort();
+      }
+    })().catch((error: unknown) => context.term.line(`could not stop ${job.name}: ${(error as Error).message}`));
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    await job.wait({ throwOnFailure: false, signal: detach.signal });
+    return 'ended';
+  } catch (error) {
+    if (detach.signal.aborted) return 'detached';
+    throw error;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
+
+async function train(flags: TrainFlags, context: CliContext): Promise<number> {
+  const { term } = context;
+  const options = await loadJob(flags);
+  const estimator = new Estimator(options);
+
+  if (flags.dryRun) {
+    const { request, warnings } = estimator.buildRequest();
+    for (const warning of warnings) term.line(`${term.style('yellow', 'warning:')} ${warning}`);
+    context.printJson(request);
+    return 0;
+  }
+
+  if (!flags.wait && estimator.isLocal) {
+    const describe = await startDetachedLocalJob(estimator, context);
+    if (context.flags().json) context.printJson(describe);
+    else context.stdout.write(`${describe.TrainingJobName}\n`);
+    return 0;
+  }
+
+  const events = new JobEvents();
+  const unsubscribe = reportJobEvents(events, term, { hostCount: options.instanceCount ?? 1 });
+  try {
+    const backend = isLocalInstanceType(options.instanceType) ? 'this machine' : `SageMaker (${options.instanceType})`;
+    term.line(term.style('dim', `starting training job on ${backend}…`));
+    const job = await estimator.fit(undefined, { wait: false, events });
+    term.line(term.style('bold', `training job ${job.name}`));
+    if (!flags.wait) {
+      const describe = await job.describe();
+      if (context.flags().json) context.printJson(describe);
+      else context.stdout.write(`${job.name}\n`);
+      return 0;
+    }
+    const outcome = await waitWithInterrupts(job, context, flags);
+    const describe = await job.describe();
+    unsubscribe();
+    for (const line of summaryLines(describe, term)) term.line(line);
+    if (context.flags().json) context.printJson(describe);
+    if (outcome === 'detached') return 130;
+    return describe.TrainingJobStatus === 'Completed' ? 0 : 1;
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Registers `sagekit train`. */
+export function registerTrain(program: Command, context: CliContext, wrap: ActionWrapper): void {
+  program
+    .command('train')
+    .description('validate a job file, then run it locally (instanceType: local) or on SageMaker (ml.*)')
+    .requiredOption('-c, --config <file>', 'job file (YAML or JSON)')
+    .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing')
+    .option('--no-wait', 'return as soon as the job started (prints its name)')
+    .option('--job-name <name>', 'fixed job name (default: <base>-<timestamp>)')
+    .option('--instance-type <type>', 'override instanceType: local, local_gpu or ml.*')
+    .option('--region <region>', 'AWS region')
+    .option('--default-bucket <bucket>', 'bucket for the default output path (no account lookup needed)')
+    .option('--set <key=value>', 'override a job-file key (dotted paths, repeatable)', collect, [])
+    .option('--stop-on-interrupt', 'Ctrl-C stops a cloud job without asking')
+    .option('--pull <policy>', 'local: pull the image when missing (default), always or never')
+    .option('--build <dir>', 'local: build the image from this directory first')
+    .option('--stop-grace-period <seconds>', 'local: seconds between SIGTERM and SIGKILL on stop/timeout (default 120)')
+    .option('--pass-aws-credentials', 'local: give the containers your AWS credentials (off by default)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sagekit train --config job.yaml
+  $ sagekit train --config job.yaml --dry-run --default-bucket my-bucket
+  $ sagekit train --config job.yaml --set hyperparameters.epochs=20 --instance-type ml.g5.xlarge --no-wait`,
+    )
+    .action(wrap((flags: TrainFlags) => train(flags, context)));
+}

@@ -1,0 +1,159 @@
+/**
+ * `Estimator`: the SDK's front door, shaped like the Python SDK's `sagemaker.estimator.Estimator`.
+ * It validates the job when constructed, builds the request (pure) and hands it to the local or
+ * the aws backend, depending on `instanceType`.
+ */
+import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import type { Session } from '../aws/session.js';
+import type { LocalRunSettings } from '../backend.js';
+import { NotFoundError } from '../errors.js';
+import { JobEvents } from '../events.js';
+import type { Inputs } from '../inputs/types.js';
+import type { TrainingJob } from '../job.js';
+import { isLocalInstanceType, type EstimatorOptions } from './options.js';
+import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
+import { validateOptions } from './validate.js';
+
+/** Options of the {@link Estimator} constructor: the job, plus an optional AWS session. */
+export interface EstimatorInit extends EstimatorOptions {
+  /** Session to use for AWS calls (like `sagemaker_session`); default: one from the AWS config chain. */
+  session?: Session;
+}
+
+/** Options of {@link Estimator.fit}. */
+export interface FitOptions {
+  /** Fixed job name (like `fit(job_name=…)`). */
+  jobName?: string;
+  /** Wait for the job to end (default `true`); `false` returns the running job's handle at once. */
+  wait?: boolean;
+  /** Throw `TrainingJobError` when a waited-for job ends Failed or Stopped (default `true`). */
+  throwOnFailure?: boolean;
+  /** Receives the job's events (logs, status, progress, warnings) from the very start, uploads included. */
+  events?: JobEvents;
+  /** Local-backend settings, merged over the job's `local` option. */
+  local?: LocalRunSettings;
+  /** Directory that relative local paths are resolved against (default: the current directory). */
+  cwd?: string;
+  /** Abort waiting (the job keeps running; call `stop()`). */
+  signal?: AbortSignal;
+}
+
+/**
+ * A training job definition that can run on Amazon SageMaker or, with `instanceType: 'local'`,
+ * on this machine.
+ *
+ * @example
+ * ```ts
+ * const estimator = new Estimator({ imageUri: 'my-algo:latest', instanceType: 'local', outputPath: './out' });
+ * const job = await estimator.fit({ train: './data/train' });
+ * console.log((await job.describe()).ModelArtifacts?.S3ModelArtifacts);
+ * ```
+ */
+export class Estimator {
+  /** The validated options. */
+  readonly options: Readonly<EstimatorOptions>;
+  private readonly session: Session | undefined;
+  /** The job started by the last `fit()`, like the Python SDK's `latest_training_job`. */
+  latestTrainingJob: TrainingJob | undefined;
+
+  /** Validates the job; throws `ValidationError` listing every problem. */
+  constructor(init: EstimatorInit) {
+    const { session, ...options } = init;
+    this.options = validateOptions(options);
+    this.session = session;
+  }
+
+  /** True when this job runs on this machine. */
+  get isLocal(): boolean {
+    return isLocalInstanceType(this.options.instanceType);
+  }
+
+  /**
+   * The CreateTrainingJob request of this job: a pure function of the options, `inputs` and
+   * `build` (no network). Throws `ValidationError` when something is missing, e.g. the default
+   * bucket for a job without `outputPath`.
+   */
+  trainingRequest(inputs: Inputs | undefined = this.options.inputs, build: BuildOptions = {}): CreateTrainingJobRequest {
+    return this.buildRequest(inputs, build).request;
+  }
+
+  /** Like {@link trainingRequest}, plus the builder's warnings. */
+  buildRequest(inputs: Inputs | undefined = this.options.inputs, build: BuildOptions = {}): BuiltRequest {
+    return buildTrainingRequest(this.options, inputs, build);
+  }
+
+  /**
+   * Starts a training job on `inputs` (default: the `inputs` option) and, unless
+   * `wait: false`, waits for it. Returns the job's handle.
+   */
+  async fit(inputs: Inputs | undefined = this.options.inputs, options: FitOptions = {}): Promise<TrainingJob> {
+    const events = options.events ?? new JobEvents();
+    const job = this.isLocal ? await this.startLocal(inputs, options, events) : await this.startOnAws(inputs, options, events);
+    this.latestTrainingJob = job;
+    if (options.wait ?? true) {
+      await job.wait({ throwOnFailure: options.throwOnFailure ?? true, ...(options.signal && { signal: options.signal }) });
+    }
+    return job;
+  }
+
+  private async startLocal(inputs: Inputs | undefined, options: FitOptions, events: JobEvents): Promise<TrainingJob> {
+    const build = { ...(options.jobName && { jobName: options.jobName }), ...(options.cwd && { cwd: options.cwd }) };
+    const { request, warnings } = this.buildRequest(inputs, build);
+    for (const warning of warnings) events.warnOnce(warning);
+    const { startLocalJob } = await import('../local/index.js');
+    return startLocalJob({
+      request,
+      events,
+      ...(this.options.region && { region: this.options.region }),
+      local: { ...this.options.local, ...options.local },
+    });
+  }
+
+  private async startOnAws(inputs: Inputs | undefined, options: FitOptions, events: JobEvents): Promise<TrainingJob> {
+    const [{ Session }, { startAwsJob }] = await Promise.all([import('../aws/session.js'), import('../aws/index.js')]);
+    const session =
+      this.session ??
+      new Session({
+        ...(this.options.region && { region: this.options.region }),
+        ...(this.options.defaultBucket && { defaultBucket: this.options.defaultBucket }),
+      });
+    const region = await session.getRegion();
+    // Validate everything that needs no AWS first, so a bad job never creates a bucket.
+    const probe = this.buildRequest(inputs, {
+      ...(options.jobName && { jobName: options.jobName }),
+      ...(options.cwd && { cwd: options.cwd }),
+      region,
+      defaultBucket: this.options.defaultBucket ?? 'sagekit-validation-only',
+    });
+    const needsBucket =
+      this.options.outputPath === undefined ||
+      (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
+    const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
+    const role = await session.expandRole(this.options.role!);
+    const { request, warnings } = buildTrainingRequest({ ...this.options, role }, inputs, {
+      jobName: probe.request.TrainingJobName!,
+      region,
+      ...(defaultBucket && { defaultBucket }),
+      ...(options.cwd && { cwd: options.cwd }),
+    });
+    for (const warning of warnings) events.warnOnce(warning);
+    return startAwsJob({ request, events, region, session });
+  }
+
+  /**
+   * The handle of an existing job (local record first, then SageMaker), like the Python SDK's
+   * `Estimator.attach`. Non-blocking.
+   */
+  static async attach(jobName: string, options: { session?: Session; stateDir?: string; backend?: 'local' | 'aws' } = {}): Promise<TrainingJob> {
+    if (options.backend !== 'aws') {
+      const { openLocalJob } = await import('../local/index.js');
+      try {
+        return await openLocalJob(jobName, options.stateDir ? { stateDir: options.stateDir } : {});
+      } catch (error) {
+        if (!(error instanceof NotFoundError) || options.backend === 'local') throw error;
+      }
+    }
+    const [{ Session }, { attachAwsJob }] = await Promise.all([import('../aws/session.js'), import('../aws/index.js')]);
+    return attachAwsJob(jobName, options.session ?? new Session());
+  }
+}

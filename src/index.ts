@@ -1,0 +1,39 @@
+/**
+ * sagekit: launch SageMaker training jobs from TypeScript — on Amazon SageMaker, or with
+ * `instanceType: 'local'` on this machine in the same container under the same contract.
+ *
+ * @packageDocumentation
+ */
+export { Estimator, type EstimatorInit, type FitOptions } from './estimator/estimator.js';
+export type {
+  CollectionConfig,
+  DebuggerHookConfig,
+  EstimatorOptions,
+  HyperparameterValue,
+  MetricDefinition,
+  ProfilerConfig,
+  RuleConfig,
+  Tags,
+  TensorBoardOutputConfig,
+} from './estimator/options.js';
+export { isLocalInstanceType, LOCAL_INSTANCE_TYPES, ESTIMATOR_OPTION_KEYS } from './estimator/options.js';
+export type { ChannelInput, FileSystemInput, InputMode, Inputs, TrainingInput } from './inputs/types.js';
+export { buildTrainingRequest, resolveJobName, type BuildOptions, type BuiltRequest } from './estimator/request.js';
+export { findIssues, validateOptions } from './estimator/validate.js';
+export { encodeHyperparameter, encodeHyperparameters, type HyperparameterEncoding } from './estimator/hyperparameters.js';
+export { loadJobFile, applyOverrides, type LoadedJobFile } from './config/job-file.js';
+export { Session, getExecutionRole, type SessionOptions } from './aws/session.js';
+export { downloadArtifacts } from './aws/index.js';
+export type { LocalRunSettings } from './backend.js';
+export { JobEvents, type JobEventMap, type LogLine, type MetricSample, type Progress, type StatusChange } from './events.js';
+export type { BackendName, JobSummary, LogsOptions, TrainingJob, WaitOptions } from './job.js';
+export { isTerminalStatus } from './job.js';
+export {
+  EnvironmentError,
+  NotFoundError,
+  SagekitError,
+  TrainingJobError,
+  UsageError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
