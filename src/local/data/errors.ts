@@ -1,0 +1,17 @@
+/**
+ * The error every input-data problem of the local backend raises: it names the channel and the
+ * URI, so the user knows which input to fix (SageMaker's "no objects found" and friends).
+ */
+import { SagekitError } from '../../errors.js';
+
+/** A channel's data cannot be staged: missing path, empty prefix, bad manifest, unsupported option … */
+export class ChannelDataError extends SagekitError {
+  readonly channel: string;
+  readonly uri: string | undefined;
+
+  constructor(channel: string, uri: string | undefined, message: string, cause?: unknown) {
+    super(`channel "${channel}"${uri ? ` (${uri})` : ''}: ${message}`, { exitCode: 2, cause });
+    this.channel = channel;
+    this.uri = uri;
+  }
+}

@@ -1,0 +1,337 @@
+import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Channel } from '@aws-sdk/client-sagemaker';
+import * as tar from 'tar';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelDataError } from '../../src/local/data/errors.js';
+import { decodeRecords } from '../../src/local/data/recordio.js';
+import { stageInputs, type StagedInputs, type StageInputsOptions } from '../../src/local/data/stage-inputs.js';
+import { pathToFileUri } from '../../src/s3/uri.js';
+import { exists, randomData, readFifo, readTree, recordingEvents, sha256, tempDir, writeTree } from './helpers.js';
+import { startS3, type TestS3 } from './s3rver.js';
+
+let s3: TestS3;
+let root: { dir: string; remove: () => Promise<void> };
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  s3 = await startS3(['bucket']);
+  root = await tempDir();
+  await writeTree(path.join(root.dir, 'data'), {
+    'train/a.csv': 'a\n',
+    'train/sub/b.csv': 'b\n',
+    'train/sub/deeper/c.csv': 'c\n',
+    'train_extra.csv': 'extra\n',
+    'single.csv': 'single\n',
+    'other/x.txt': 'x',
+  });
+  await mkdir(path.join(root.dir, 'data', 'empty', 'nested'), { recursive: true });
+  await s3.put('bucket', 'ds/train/a.csv', 'A');
+  await s3.put('bucket', 'ds/train/nested/deep/b.csv', 'B');
+  await s3.put('bucket', 'ds/train/marker/', '');
+  await s3.put('bucket', 'ds/train_extra/c.csv', 'C');
+  await s3.put('bucket', 'ds/other/d.csv', 'D');
+  for (let i = 0; i < 10; i += 1) await s3.put('bucket', `shards/part-${String(i).padStart(2, '0')}`, `shard ${i}\n`);
+  await s3.put('bucket', 'manifests/m.json', JSON.stringify([{ prefix: 's3://bucket/ds/' }, 'train/a.csv', 'other/d.csv']));
+  await s3.put('bucket', 'gz/one.gz', gzipSync(Buffer.from('first file\n')));
+  await s3.put('bucket', 'gz/two.gz', gzipSync(Buffer.from('second file\n')));
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+afterAll(async () => {
+  await s3?.close();
+  await root?.remove();
+});
+
+/** A job layout: N host dirs and a work dir, removed after the test. */
+async function job(hosts: number) {
+  const t = await tempDir('sagekit-job-');
+  cleanups.push(t.remove);
+  const hostDirs = Array.from({ length: hosts }, (_, i) => path.join(t.dir, `algo-${i + 1}`));
+  for (const dir of hostDirs) await mkdir(dir, { recursive: true });
+  return { hostDirs, workDir: path.join(t.dir, 'work') };
+}
+
+function channel(name: string, uri: string, extra: Partial<Channel> = {}, s3Extra: Record<string, unknown> = {}): Channel {
+  return {
+    ChannelName: name,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated', ...s3Extra } },
+    ...extra,
+  };
+}
+
+async function stage(channels: Channel[], hosts = 1, extra: Partial<StageInputsOptions> = {}) {
+  const layout = await job(hosts);
+  const recorded = recordingEvents();
+  const staged = await stageInputs({ channels, jobInputMode: 'File', ...layout, s3: () => s3.client, events: recorded.events, ...extra });
+  cleanups.unshift(() => staged.cleanup());
+  return { staged, ...layout, ...recorded };
+}
+
+/** The directory a host would see at `target`, following the binds (host dir for the rest). */
+function hostView(staged: StagedInputs, hostDirs: string[], host: number, channelName: string): string {
+  const target = `/opt/ml/input/data/${channelName}`;
+  const bind = staged.bindsFor(host).find((b) => b.target === target);
+  return bind ? bind.source : path.join(hostDirs[host]!, 'input', 'data', channelName);
+}
+
+describe('File mode, file:// sources', () => {
+  it('binds an existing directory read-only into every host without copying', async () => {
+    const dir = path.join(root.dir, 'data', 'train');
+    const { staged, hostDirs, workDir } = await stage([channel('train', pathToFileUri(dir))], 2);
+    for (const host of [0, 1]) {
+      expect(staged.bindsFor(host)).toEqual([{ source: dir, target: '/opt/ml/input/data/train', readOnly: true }]);
+      expect((await stat(path.join(hostDirs[host]!, 'input/data/train'))).isDirectory()).toBe(true);
+    }
+    expect(await exists(path.join(workDir, 'inputs'))).toBe(false);
+  });
+
+  it('binds a single file at <channel>/<basename> with a mount point in place', async () => {
+    const file = path.join(root.dir, 'data', 'single.csv');
+    const { staged, hostDirs } = await stage([channel('train', pathToFileUri(file))]);
+    expect(staged.bindsFor(0)).toEqual([{ source: file, target: '/opt/ml/input/data/train/single.csv', readOnly: true }]);
+    expect((await stat(path.join(hostDirs[0]!, 'input/data/train/single.csv'))).isFile()).toBe(true);
+  });
+
+  it('treats a path that does not exist as a name prefix, hard-linking the matches', async () => {
+    const prefix = path.join(root.dir, 'data', 'train');
+    const { staged, hostDirs } = await stage([channel('train', pathToFileUri(`${prefix}_`))]);
+    const view = hostView(staged, hostDirs, 0, 'train');
+    expect(await readTree(view)).toEqual({ 'train_extra.csv': 'extra\n' });
+    const original = await stat(path.join(root.dir, 'data', 'train_extra.csv'));
+    expect((await stat(path.join(view, 'train_extra.csv'))).ino).toBe(original.ino);
+  });
+
+  it('refuses a missing path, an empty directory and a file system source, naming channel and URI', async () => {
+    const missing = pathToFileUri(path.join(root.dir, 'nope', 'data'));
+    await expect(stage([channel('train', missing)])).rejects.toThrow(new RegExp(`channel "train" \\(${missing}\\):.*does not exist`));
+    await expect(stage([channel('train', pathToFileUri(path.join(root.dir, 'data', 'empty')))])).rejects.toThrow(/channel "train".*no files found/);
+    const efs: Channel = {
+      ChannelName: 'efs',
+      DataSource: { FileSystemDataSource: { FileSystemId: 'fs-123', FileSystemType: 'EFS', FileSystemAccessMode: 'ro', DirectoryPath: '/data' } },
+    };
+    const error = await stage([efs]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelDataError);
+    expect((error as ChannelDataError).channel).toBe('efs');
+    expect(String(error)).toMatch(/EFS fs-123\/data.*cannot be mounted/);
+  });
+
+  it('shards a directory over 1..4 hosts: disjoint and complete', async () => {
+    const dir = path.join(root.dir, 'data', 'train');
+    for (const hosts of [1, 2, 3, 4]) {
+      const { staged, hostDirs } = await stage([channel('train', pathToFileUri(dir), {}, { S3DataDistributionType: 'ShardedByS3Key' })], hosts);
+      const files = ['a.csv', 'sub/b.csv', 'sub/deeper/c.csv'];
+      for (let h = 0; h < hosts; h += 1) {
+        const share = Object.keys(await readTree(hostView(staged, hostDirs, h, 'train')));
+        expect(share).toEqual(files.filter((_, k) => k % hosts === h));
+      }
+    }
+  });
+
+  it('leaves Gzip data compressed in File mode, with a warning (SageMaker decompresses only in Pipe mode)', async () => {
+    const gz = await tempDir();
+    cleanups.push(gz.remove);
+    await writeTree(gz.dir, { 'x.gz': gzipSync(Buffer.from('zipped')) });
+    const { staged, warnings } = await stage([channel('train', pathToFileUri(gz.dir), { CompressionType: 'Gzip' })]);
+    expect(staged.bindsFor(0)[0]!.source).toBe(gz.dir);
+    expect(warnings.join('\n')).toMatch(/Gzip applies to Pipe mode only/);
+  });
+});
+
+describe('File mode, s3:// sources', () => {
+  it('downloads a prefix once with nested keys, skipping folder markers, and binds it into every host', async () => {
+    const { staged, hostDirs, progress } = await stage([channel('train', 's3://bucket/ds/train')], 2);
+    const view = hostView(staged, hostDirs, 0, 'train');
+    expect(hostView(staged, hostDirs, 1, 'train')).toBe(view);
+    expect(staged.bindsFor(0)[0]!.readOnly).toBe(true);
+    expect(await readTree(view)).toEqual({ 'a.csv': 'A', 'nested/deep/b.csv': 'B', 'train_extra/c.csv': 'C' });
+    const last = progress.filter((p) => p.label.startsWith('train <-')).at(-1);
+    expect(last).toMatchObject({ kind: 'download', done: true, loaded: 3, total: 3 });
+  });
+
+  it('keeps the name of a single-object URI and of partial-name prefixes', async () => {
+    const one = await stage([channel('train', 's3://bucket/ds/train/a.csv')]);
+    expect(await readTree(hostView(one.staged, one.hostDirs, 0, 'train'))).toEqual({ 'a.csv': 'A' });
+    const partial = await stage([channel('train', 's3://bucket/ds/tr')]);
+    expect(Object.keys(await readTree(hostView(partial.staged, partial.hostDirs, 0, 'train')))).toEqual([
+      'train/a.csv',
+      'train/nested/deep/b.csv',
+      'train_extra/c.csv',
+    ]);
+  });
+
+  it('fails like SageMaker when a prefix has no objects', async () => {
+    await expect(stage([channel('train', 's3://bucket/nothing/here')])).rejects.toThrow(
+      'channel "train" (s3://bucket/nothing/here): no S3 objects found under s3://bucket/nothing/here',
+    );
+  });
+
+  it('reads a manifest: prefix plus listed keys, placed at the listed paths', async () => {
+    const { staged, hostDirs } = await stage([channel('train', 's3://bucket/manifests/m.json', {}, { S3DataType: 'ManifestFile' })]);
+    expect(await readTree(hostView(staged, hostDirs, 0, 'train'))).toEqual({ 'other/d.csv': 'D', 'train/a.csv': 'A' });
+  });
+
+  it('refuses a manifest without a prefix, and augmented manifests', async () => {
+    await s3.put('bucket', 'manifests/bad.json', JSON.stringify(['a']));
+    await expect(stage([channel('train', 's3://bucket/manifests/bad.json', {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(/first element is \{"prefix"/);
+    await expect(stage([channel('train', 's3://bucket/manifests/m.json', { InputMode: 'Pipe' }, { S3DataType: 'AugmentedManifestFile' })])).rejects.toThrow(
+      /AugmentedManifestFile is not supported/,
+    );
+  });
+
+  it('shards S3 objects over 1..4 hosts: disjoint, complete, round-robin by key', async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `part-${String(i).padStart(2, '0')}`);
+    for (const hosts of [1, 2, 3, 4]) {
+      const { staged, hostDirs } = await stage([channel('train', 's3://bucket/shards/', {}, { S3DataDistributionType: 'ShardedByS3Key' })], hosts);
+      const shares: string[][] = [];
+      for (let h = 0; h < hosts; h += 1) shares.push(Object.keys(await readTree(hostView(staged, hostDirs, h, 'train'))));
+      expect(shares.flat().sort()).toEqual(keys);
+      shares.forEach((share, h) => expect(share).toEqual(keys.filter((_, k) => k % hosts === h)));
+    }
+  });
+
+  it('removes its downloads on cleanup, twice without error', async () => {
+    const { staged, workDir } = await stage([channel('train', 's3://bucket/ds/train')]);
+    expect(await exists(path.join(workDir, 'inputs'))).toBe(true);
+    await staged.cleanup();
+    await staged.cleanup();
+    expect(await exists(path.join(workDir, 'inputs'))).toBe(false);
+  });
+});
+
+describe('model channel', () => {
+  const model = { ContentType: 'application/x-sagemaker-model' };
+
+  it('places model.tar.gz in the channel and extracts it there', async () => {
+    const src = await tempDir();
+    cleanups.push(src.remove);
+    await writeTree(path.join(src.dir, 'content'), { 'weights.bin': 'W', 'code/inference.py': 'print(1)' });
+    const archive = path.join(src.dir, 'model.tar.gz');
+    await tar.c({ gzip: true, file: archive, cwd: path.join(src.dir, 'content') }, ['weights.bin', 'code']);
+    const before = sha256(await readFile(archive));
+    const { staged, hostDirs } = await stage([channel('model', pathToFileUri(archive), model)], 2);
+    const view = hostView(staged, hostDirs, 1, 'model');
+    const tree = await readTree(view);
+    expect(Object.keys(tree).sort()).toEqual(['code/inference.py', 'model.tar.gz', 'weights.bin']);
+    expect(tree['weights.bin']).toBe('W');
+    expect(sha256(await readFile(path.join(view, 'model.tar.gz')))).toBe(before);
+    expect(sha256(await readFile(archive))).toBe(before); // the user's archive is untouched
+  });
+
+  it('refuses an archive whose entries escape the channel directory, and cleans up', async () => {
+    const header = new tar.Header({ path: '../evil.txt', type: 'File', size: 4, mode: 0o644, mtime: new Date() });
+    header.encode();
+    const raw = Buffer.concat([header.block!, Buffer.from('evil'), Buffer.alloc(508), Buffer.alloc(1024)]);
+    await s3.put('bucket', 'models/evil.tar.gz', gzipSync(raw));
+    const layout = await job(1);
+    const { events } = recordingEvents();
+    const error = await stageInputs({
+      channels: [channel('model', 's3://bucket/models/evil.tar.gz', model)],
+      jobInputMode: 'File',
+      ...layout,
+      s3: () => s3.client,
+      events,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelDataError);
+    expect(String(error)).toMatch(/cannot extract the model archive s3:\/\/bucket\/models\/evil\.tar\.gz: refusing archive entry "\.\.\/evil\.txt"/);
+    expect(await exists(path.join(layout.workDir, 'inputs'))).toBe(false);
+    expect(await exists(path.join(layout.workDir, 'evil.txt'))).toBe(false);
+  });
+});
+
+describe('Pipe mode', () => {
+  const pipe = { InputMode: 'Pipe' as const };
+
+  it('streams a directory into <channel>_0 in key order, bytes exact, for every host', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const big = randomData(6 * 1024 * 1024 + 3);
+    await writeTree(dir.dir, { 'a.txt': 'first\n', 'b/big.bin': big, 'c.txt': 'last\n' });
+    const { staged, hostDirs } = await stage([channel('train', pathToFileUri(dir.dir), pipe)], 2);
+    const expected = sha256(Buffer.concat([Buffer.from('first\n'), big, Buffer.from('last\n')]));
+    for (const host of [0, 1]) {
+      const fifo = path.join(hostDirs[host]!, 'input/data/train_0');
+      expect((await lstat(fifo)).isFIFO()).toBe(true);
+      const [read] = await Promise.all([readFifo(fifo), staged.feedPipes(host, new AbortController().signal)]);
+      expect(read.sha256).toBe(expected);
+    }
+    expect(staged.bindsFor(0)).toEqual([]);
+  });
+
+  it('resolves when the reader closes early', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    await writeTree(dir.dir, { 'big.bin': randomData(8 * 1024 * 1024) });
+    const { staged, hostDirs } = await stage([channel('train', pathToFileUri(dir.dir), pipe)]);
+    const [read] = await Promise.all([readFifo(path.join(hostDirs[0]!, 'input/data/train_0'), 1000), staged.feedPipes(0, new AbortController().signal)]);
+    expect(read.bytes).toBe(1000);
+  });
+
+  it('returns promptly on abort when no reader ever opens the pipe', async () => {
+    const { staged } = await stage([channel('train', 's3://bucket/ds/train', pipe)]);
+    const controller = new AbortController();
+    const feeding = staged.feedPipes(0, controller.signal);
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    await feeding;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('decompresses Gzip objects from S3 into the pipe', async () => {
+    const { staged, hostDirs } = await stage([channel('train', 's3://bucket/gz/', { ...pipe, CompressionType: 'Gzip' })]);
+    const [read] = await Promise.all([readFifo(path.join(hostDirs[0]!, 'input/data/train_0')), staged.feedPipes(0, new AbortController().signal)]);
+    expect(Buffer.concat(read.data).toString()).toBe('first file\nsecond file\n');
+  });
+
+  it('wraps each object in a RecordIO record, also after Gzip', async () => {
+    const plain = await stage([channel('train', 's3://bucket/ds/train', { ...pipe, RecordWrapperType: 'RecordIO' })]);
+    const [read] = await Promise.all([readFifo(path.join(plain.hostDirs[0]!, 'input/data/train_0')), plain.staged.feedPipes(0, new AbortController().signal)]);
+    expect(decodeRecords(Buffer.concat(read.data)).map(String)).toEqual(['A', 'B', 'C']);
+
+    const gz = await stage([channel('train', 's3://bucket/gz/', { ...pipe, CompressionType: 'Gzip', RecordWrapperType: 'RecordIO' })]);
+    const [readGz] = await Promise.all([readFifo(path.join(gz.hostDirs[0]!, 'input/data/train_0')), gz.staged.feedPipes(0, new AbortController().signal)]);
+    expect(decodeRecords(Buffer.concat(readGz.data)).map(String)).toEqual(['first file\n', 'second file\n']);
+    expect(await exists(path.join(gz.workDir, 'pipe-spool'))).toBe(true);
+  });
+
+  it('shards objects over the hosts pipes and feeds several channels at once', async () => {
+    const { staged, hostDirs } = await stage(
+      [channel('train', 's3://bucket/shards/', pipe, { S3DataDistributionType: 'ShardedByS3Key' }), channel('extra', 's3://bucket/ds/other/', pipe)],
+      3,
+    );
+    const all: string[] = [];
+    for (let h = 0; h < 3; h += 1) {
+      // Read "extra" first: the feeder must not wait for "train" to be consumed.
+      const extra = readFifo(path.join(hostDirs[h]!, 'input/data/extra_0'));
+      const feeding = staged.feedPipes(h, new AbortController().signal);
+      expect(Buffer.concat((await extra).data).toString()).toBe('D');
+      const train = await readFifo(path.join(hostDirs[h]!, 'input/data/train_0'));
+      await feeding;
+      const lines = Buffer.concat(train.data).toString().split('\n').filter(Boolean);
+      expect(lines).toEqual(Array.from({ length: 10 }, (_, i) => `shard ${i}`).filter((_, i) => i % 3 === h));
+      all.push(...lines);
+    }
+    expect(all).toHaveLength(10);
+  });
+
+  it('removes the FIFOs on cleanup and stops feeders still waiting', async () => {
+    const { staged, hostDirs } = await stage([channel('train', 's3://bucket/ds/train', pipe)]);
+    const feeding = staged.feedPipes(0, new AbortController().signal);
+    await staged.cleanup();
+    await feeding;
+    expect(await exists(path.join(hostDirs[0]!, 'input/data/train_0'))).toBe(false);
+  });
+});
+
+describe('uncommon inputs', () => {
+  it('reads a local file through a Pipe with RecordIO', async () => {
+    const file = path.join(root.dir, 'data', 'single.csv');
+    const { staged, hostDirs } = await stage([channel('one', pathToFileUri(file), { InputMode: 'Pipe', RecordWrapperType: 'RecordIO' })]);
+    const [read] = await Promise.all([readFifo(path.join(hostDirs[0]!, 'input/data/one_0')), staged.feedPipes(0, new AbortController().signal)]);
+    expect(decodeRecords(Buffer.concat(read.data)).map(String)).toEqual(['single\n']);
+  });
+});
