@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -271,14 +272,50 @@ describe('Pipe mode', () => {
     expect(read.bytes).toBe(1000);
   });
 
-  it('returns promptly on abort when no reader ever opens the pipe', async () => {
-    const { staged } = await stage([channel('train', 's3://bucket/ds/train', pipe)]);
+  it.each([
+    ['S3 objects (event-loop writer)', 's3://bucket/ds/train'],
+    ['local files (worker writer)', 'LOCAL'],
+  ])('returns promptly on abort when no reader ever opens the pipe: %s', async (_, uri) => {
+    const source = uri === 'LOCAL' ? pathToFileUri(path.join(root.dir, 'data', 'train')) : uri;
+    const { staged, hostDirs } = await stage([channel('train', source, pipe)]);
     const controller = new AbortController();
     const feeding = staged.feedPipes(0, controller.signal);
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
     await feeding;
     expect(Date.now() - started).toBeLessThan(2000);
+    expect((await lstat(path.join(hostDirs[0]!, 'input/data/train_0'))).isFIFO()).toBe(true);
+  });
+
+  it.each([
+    ['S3 objects (event-loop writer)', 's3://bucket/big/'],
+    ['local files (worker writer)', 'LOCAL'],
+  ])('returns promptly on abort while the reader holds the pipe open without reading: %s', async (_, uri) => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const big = randomData(4 * 1024 * 1024);
+    await writeTree(dir.dir, { 'big.bin': big });
+    await s3.put('bucket', 'big/big.bin', big);
+    const source = uri === 'LOCAL' ? pathToFileUri(dir.dir) : uri;
+    const { staged, hostDirs } = await stage([channel('train', source, pipe)]);
+    const fifo = path.join(hostDirs[0]!, 'input/data/train_0');
+    // A "container" that opens the pipe and then never reads from it.
+    const holder = spawn('sh', ['-c', 'exec 3<"$1"; sleep 30', 'sh', fifo], { stdio: 'ignore' });
+    cleanups.push(async () => void holder.kill('SIGKILL'));
+    const controller = new AbortController();
+    const feeding = staged.feedPipes(0, controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    const started = Date.now();
+    await feeding;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('resolves when the reader of an S3-fed pipe closes early', async () => {
+    await s3.put('bucket', 'big2/big.bin', randomData(5 * 1024 * 1024));
+    const { staged, hostDirs } = await stage([channel('train', 's3://bucket/big2/', pipe)]);
+    const [read] = await Promise.all([readFifo(path.join(hostDirs[0]!, 'input/data/train_0'), 4096), staged.feedPipes(0, new AbortController().signal)]);
+    expect(read.bytes).toBe(4096);
   });
 
   it('decompresses Gzip objects from S3 into the pipe', async () => {

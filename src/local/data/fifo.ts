@@ -11,13 +11,14 @@
  * needs no trick (such as opening the FIFO for reading ourselves) to release a stuck writer.
  */
 import { execFile } from 'node:child_process';
-import { constants, open } from 'node:fs';
+import { close, constants, open } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 const openAsync = promisify(open);
+const closeAsync = promisify(close);
 
 /** Creates a FIFO at `file` readable and writable by any user (containers may not run as root). */
 export async function makeFifo(file: string): Promise<void> {
@@ -43,19 +44,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Waits until a reader has the FIFO open, then returns a writable socket on it; `undefined`
- * when `signal` aborted first. Polls every few milliseconds at first, then every 50 ms.
+ * Waits until a reader has the FIFO open and returns a non-blocking write descriptor on it;
+ * `undefined` when `signal` aborted first. Polls every few milliseconds at first, then every 50 ms.
  */
-export async function openFifoWriter(file: string, signal: AbortSignal): Promise<Socket | undefined> {
+export async function waitForReader(file: string, signal: AbortSignal): Promise<number | undefined> {
   let delay = 2;
   while (!signal.aborted) {
     try {
       const fd = await openAsync(file, constants.O_WRONLY | constants.O_NONBLOCK);
-      if (signal.aborted) {
-        new Socket({ fd, readable: false, writable: true }).destroy();
-        return undefined;
-      }
-      return new Socket({ fd, readable: false, writable: true });
+      if (!signal.aborted) return fd;
+      await closeAsync(fd);
+      return undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
     }
@@ -63,6 +62,35 @@ export async function openFifoWriter(file: string, signal: AbortSignal): Promise
     delay = Math.min(50, delay * 2);
   }
   return undefined;
+}
+
+/** Like {@link waitForReader}, with the descriptor wrapped in a writable socket. */
+export async function openFifoWriter(file: string, signal: AbortSignal): Promise<Socket | undefined> {
+  const fd = await waitForReader(file, signal);
+  return fd === undefined ? undefined : new Socket({ fd, readable: false, writable: true });
+}
+
+/**
+ * Opens the FIFO for reading ourselves and throws away whatever arrives until `until` settles:
+ * this releases a writer blocked in `open()` or in a full pipe's `write()` (in a worker thread),
+ * so it can notice it was aborted.
+ */
+export async function drainFifo(file: string, until: Promise<unknown>): Promise<void> {
+  let fd: number;
+  try {
+    fd = await openAsync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    await until; // the FIFO is gone: nobody can be blocked on it
+    return;
+  }
+  const socket = new Socket({ fd, readable: true, writable: false });
+  socket.on('error', () => undefined);
+  socket.resume();
+  try {
+    await until;
+  } finally {
+    socket.destroy();
+  }
 }
 
 /**

@@ -3,6 +3,9 @@
  * from disk or S3 into the pipe, optionally gunzipped (`CompressionType: Gzip`) and wrapped one
  * record per object (`RecordWrapperType: RecordIO`).
  *
+ * Local files that need no decompression take the worker-thread fast path (`fifo-worker.ts`);
+ * S3 objects and gzipped data are streamed through the event loop with backpressure.
+ *
  * RecordIO needs each record's length up front. For plain objects that is the file size or the
  * object's Content-Length; a gzipped object is first decompressed into a spool file on disk, so
  * its decompressed size is known without holding it in memory.
@@ -20,6 +23,7 @@ import { openObjectStream } from '../../s3/transfer.js';
 import { formatS3Uri } from '../../s3/uri.js';
 import { ChannelDataError } from './errors.js';
 import { FifoWriter, openFifoWriter } from './fifo.js';
+import { type FifoCopier, WorkerFeedError } from './fifo-worker.js';
 import { recordHeader, recordPadding, RECORDIO_MAX_LENGTH } from './recordio.js';
 import type { DataItem } from './sources.js';
 
@@ -38,6 +42,13 @@ export interface PipeSpec {
   items: readonly DataItem[];
   gzip: boolean;
   recordIO: boolean;
+  /** Worker that copies local files (see {@link canUseCopier}); the event loop feeds otherwise. */
+  copier?: FifoCopier;
+}
+
+/** True when a pipe's items can take the worker fast path: local files, no decompression. */
+export function canUseCopier(items: readonly DataItem[], gzip: boolean): boolean {
+  return !gzip && items.every((item) => item.kind === 'file');
 }
 
 /** What feeding needs besides the spec. */
@@ -67,12 +78,22 @@ function itemUri(item: DataItem): string {
  * has opened the pipe yet). Rejects with a {@link ChannelDataError} when an object cannot be read.
  */
 export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> {
+  const label = `${spec.channel} -> ${spec.host} (pipe)`;
+  if (spec.copier) {
+    try {
+      const result = await spec.copier.run(ctx.signal, (loaded) => ctx.events.emit('progress', { kind: 'download', label, loaded }));
+      if (!result.aborted) ctx.events.emit('progress', { kind: 'download', label, loaded: result.bytes, total: result.bytes, done: true });
+    } catch (error) {
+      const file = error instanceof WorkerFeedError ? error.file : undefined;
+      throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${file ?? 'a file'} into the pipe: ${(error as Error).message}`, error);
+    }
+    return;
+  }
   const socket = await openFifoWriter(spec.fifo, ctx.signal);
   if (!socket) return;
   const writer = new FifoWriter(socket);
   const onAbort = () => void writer.destroy();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const label = `${spec.channel} -> ${spec.host} (pipe)`;
   const open: Readable[] = [];
   let lastProgress = Date.now();
   try {

@@ -36,10 +36,11 @@ import { createLimiter, type Limiter } from './concurrency.js';
 import { assignToHosts, shuffleItems, type Distribution } from './distribution.js';
 import { ChannelDataError } from './errors.js';
 import { makeFifo } from './fifo.js';
-import { feedPipe, type PipeSpec } from './pipe-feed.js';
+import { FifoCopier } from './fifo-worker.js';
+import { canUseCopier, feedPipe, type PipeSpec } from './pipe-feed.js';
 import { assertDistinctPaths, ChannelProgress, describeItem, placeItems } from './placement.js';
 import { RECORDIO_MAX_LENGTH } from './recordio.js';
-import { classifySource, containsFile, listItems, type ChannelSource, type DataItem, type SourceContext } from './sources.js';
+import { classifySource, containsFile, listItems, type ChannelSource, type DataItem, type LocalItem, type SourceContext } from './sources.js';
 
 /** A bind mount for the container engine (`source:target[:ro]`). */
 export interface ContainerBind {
@@ -98,6 +99,7 @@ interface StageState {
   binds: ContainerBind[][];
   pipes: PipeSpec[][];
   fifos: string[];
+  copiers: FifoCopier[];
 }
 
 /**
@@ -112,6 +114,7 @@ export async function stageInputs(options: StageInputsOptions): Promise<StagedIn
     binds: options.hostDirs.map(() => []),
     pipes: options.hostDirs.map(() => []),
     fifos: [],
+    copiers: [],
   };
   const lifetime = new AbortController();
   const running = new Set<Promise<unknown>>();
@@ -121,6 +124,7 @@ export async function stageInputs(options: StageInputsOptions): Promise<StagedIn
     (cleaned ??= (async () => {
       lifetime.abort();
       await Promise.allSettled([...running]);
+      await Promise.allSettled(state.copiers.map((copier) => copier.dispose()));
       await Promise.all(state.fifos.map((fifo) => rm(fifo, { force: true })));
       await rm(state.stagingRoot, { recursive: true, force: true });
       await rm(path.join(options.workDir, 'pipe-spool'), { recursive: true, force: true });
@@ -219,7 +223,10 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
       await mkdir(path.dirname(fifo), { recursive: true });
       state.fifos.push(fifo);
       await makeFifo(fifo);
-      state.pipes[i]!.push({ channel: name, uri, fifo, host: `algo-${i + 1}`, items: shares[i] ?? [], gzip, recordIO });
+      const items = shares[i] ?? [];
+      const copier = canUseCopier(items, gzip) ? new FifoCopier(fifo, items.map((item) => (item as LocalItem).path), recordIO) : undefined;
+      if (copier) state.copiers.push(copier);
+      state.pipes[i]!.push({ channel: name, uri, fifo, host: `algo-${i + 1}`, items, gzip, recordIO, ...(copier ? { copier } : {}) });
     }
     return;
   }

@@ -1,0 +1,201 @@
+/**
+ * Fast path of Pipe mode for local files (no decompression): a worker thread copies the files
+ * into the FIFO with plain blocking `read()`/`write()` calls through one reused buffer — the loop
+ * `cat` runs. Writing through the event loop instead costs several system calls per 64 KiB (the
+ * pipe's capacity: a partial write, a failed retry, an epoll wake-up) and measured 0.5-0.7x of
+ * `cat file > fifo`; the worker matches it and leaves the main thread free for logs and metrics.
+ *
+ * Blocking calls are safe here because they block only the worker, never libuv's thread pool,
+ * and an abort can always release them: the main thread sets a shared flag and opens the FIFO
+ * for reading itself ({@link drainFifo}), which completes a blocked `open()` or `write()`, after
+ * which the worker sees the flag and stops.
+ *
+ * The worker's code is plain JavaScript evaluated from a string, so it runs the same from the
+ * TypeScript sources (tests, tsx) and from the compiled package.
+ */
+import { Worker } from 'node:worker_threads';
+import { drainFifo } from './fifo.js';
+import { RECORDIO_MAGIC, RECORDIO_MAX_LENGTH } from './recordio.js';
+
+/**
+ * Size of the worker's copy buffer: 64 KiB, the default pipe capacity. Measured here, it beats
+ * larger buffers (128 KiB: -20%, 1 MiB: -40%), as the buffer stays in the CPU cache.
+ */
+const COPY_CHUNK = 64 * 1024;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { fifo, files, recordIO, chunk, magic, maxLength, control } = workerData;
+const aborted = new Int32Array(control);
+const ABORT = Symbol('abort');
+let out;
+let bytes = 0;
+let lastProgress = Date.now();
+const result = { readerGone: false, error: undefined, file: undefined };
+function copy() {
+function writeAll(buffer, length) {
+  let offset = 0;
+  while (offset < length) {
+    if (Atomics.load(aborted, 0)) throw ABORT;
+    offset += fs.writeSync(out, buffer, offset, length - offset);
+  }
+  bytes += length;
+  const now = Date.now();
+  if (now - lastProgress >= 500) {
+    lastProgress = now;
+    parentPort.postMessage({ type: 'progress', bytes });
+  }
+}
+try {
+  out = fs.openSync(fifo, fs.constants.O_WRONLY);
+  parentPort.postMessage({ type: 'opened' });
+  const buffer = Buffer.allocUnsafe(chunk);
+  for (const file of files) {
+    result.file = file;
+    if (Atomics.load(aborted, 0)) throw ABORT;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (recordIO) {
+        if (size > maxLength) throw new Error(size + ' bytes do not fit in one RecordIO record (at most ' + maxLength + ')');
+        const header = Buffer.alloc(8);
+        header.writeUInt32LE(magic, 0);
+        header.writeUInt32LE(size, 4);
+        writeAll(header, 8);
+      }
+      let read = 0;
+      for (;;) {
+        const n = fs.readSync(fd, buffer, 0, chunk, null);
+        if (n === 0) break;
+        read += n;
+        writeAll(buffer, n);
+      }
+      if (recordIO) {
+        if (read !== size) throw new Error('expected ' + size + ' bytes but read ' + read);
+        const pad = (4 - (size % 4)) % 4;
+        if (pad) writeAll(Buffer.alloc(pad), pad);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+} catch (error) {
+  if (error === ABORT) {
+    // stopped on request
+  } else if (error && (error.code === 'EPIPE' || error.code === 'ECONNRESET')) {
+    result.readerGone = true;
+  } else {
+    result.error = error && error.message ? error.message : String(error);
+  }
+} finally {
+  if (out !== undefined) fs.closeSync(out);
+}
+parentPort.postMessage({ type: 'done', bytes, ...result });
+}
+// Parked until the feeder says so: the FIFO is not touched before feeding is asked for.
+parentPort.once('message', copy);
+`;
+
+/** Outcome of {@link feedFilesWithWorker}. */
+export interface WorkerFeedResult {
+  bytes: number;
+  readerGone: boolean;
+  aborted: boolean;
+}
+
+/** Raised when a file could not be read or framed; names the file. */
+export class WorkerFeedError extends Error {
+  constructor(
+    readonly file: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerFeedError';
+  }
+}
+
+type WorkerMessage =
+  | { type: 'opened' }
+  | { type: 'progress'; bytes: number }
+  | { type: 'done'; bytes: number; readerGone: boolean; error?: string; file?: string };
+
+/**
+ * Copies a list of files into a FIFO from a worker thread. The worker is started (parked) when
+ * the copier is created — during staging, while containers start — so the ~50 ms a worker takes
+ * to boot is not paid when feeding begins; it touches the FIFO only once {@link run} is called.
+ */
+export class FifoCopier {
+  private readonly control = new SharedArrayBuffer(4);
+  private readonly worker: Worker;
+  private readonly finished: Promise<Extract<WorkerMessage, { type: 'done' }>>;
+  private onProgress: ((bytes: number) => void) | undefined;
+  private running: Promise<WorkerFeedResult> | undefined;
+
+  constructor(
+    private readonly fifo: string,
+    files: readonly string[],
+    recordIO: boolean,
+  ) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { fifo, files, recordIO, chunk: COPY_CHUNK, magic: RECORDIO_MAGIC, maxLength: RECORDIO_MAX_LENGTH, control: this.control },
+    });
+    this.finished = new Promise((resolve, reject) => {
+      this.worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'opened') return;
+        if (message.type === 'progress') this.onProgress?.(message.bytes);
+        else resolve(message);
+      });
+      this.worker.on('error', reject);
+      this.worker.on('exit', (code) => reject(new Error(`the Pipe-mode worker exited with code ${code}`)));
+    });
+    // Errors are read through run(); an unused copier must not cause an unhandled rejection.
+    this.finished.catch(() => undefined);
+  }
+
+  /**
+   * Starts copying (the worker's blocking `open()` waits for the reader, no polling) and resolves
+   * when everything was written, the reader went away, or `signal` aborted. Calling it again
+   * returns the same result.
+   */
+  run(signal: AbortSignal, onProgress?: (bytes: number) => void): Promise<WorkerFeedResult> {
+    this.onProgress = onProgress;
+    this.running ??= this.execute(signal);
+    return this.running;
+  }
+
+  /** Stops the worker (after releasing it if it is blocked on the FIFO). */
+  async dispose(): Promise<void> {
+    if (!this.running) {
+      await this.worker.terminate();
+      return;
+    }
+    await this.running.catch(() => undefined);
+  }
+
+  private async execute(signal: AbortSignal): Promise<WorkerFeedResult> {
+    if (signal.aborted) {
+      await this.worker.terminate();
+      return { bytes: 0, readerGone: false, aborted: true };
+    }
+    let draining: Promise<void> | undefined;
+    const onAbort = () => {
+      Atomics.store(new Int32Array(this.control), 0, 1);
+      draining = drainFifo(this.fifo, this.finished.catch(() => undefined));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.worker.postMessage('start');
+    try {
+      const done = await this.finished;
+      if (done.error && !signal.aborted) throw new WorkerFeedError(done.file, done.error);
+      this.onProgress?.(done.bytes);
+      return { bytes: done.bytes, readerGone: done.readerGone, aborted: signal.aborted };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await draining;
+      await this.worker.terminate();
+    }
+  }
+}
