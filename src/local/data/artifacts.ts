@@ -90,10 +90,18 @@ export async function packageArtifacts(options: PackageOptions): Promise<{ uri: 
 
   // The callback form returns the last stream and destroys every stage on error, so a failing
   // read surfaces as an error of the upload body and the multipart upload is aborted.
-  const body = pipelineCallback(tarStream, progress, gzip, counter, () => undefined);
-  await uploadBody(options.s3(), parseS3Uri(destination), body, {
-    label,
-    ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}),
+  let streamError: Error | undefined;
+  const body = pipelineCallback(tarStream, progress, gzip, counter, (error) => {
+    streamError = error ?? undefined;
   });
+  try {
+    await uploadBody(options.s3(), parseS3Uri(destination), body, {
+      label,
+      ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}),
+    });
+  } catch (error) {
+    // The cause is the read failure, not a follow-up error such as a refused AbortMultipartUpload.
+    throw streamError ?? error;
+  }
   return { uri: destination, bytes: counter.bytes };
 }

@@ -29,6 +29,8 @@ export interface LocalItem {
   /** Path under the channel directory, `/`-separated. */
   relativePath: string;
   size: number;
+  /** Modification time, when the file was found by walking a directory. */
+  mtimeMs?: number;
 }
 
 /** An S3 object selected by a channel. */
@@ -118,7 +120,7 @@ export async function walkFiles(root: string, prefix = ''): Promise<LocalItem[]>
       const info = await stat(full).catch(() => undefined); // dangling links are skipped
       if (!info) continue;
       if (info.isDirectory()) await visit(full, relativePath);
-      else if (info.isFile()) items.push({ kind: 'file', path: full, relativePath, size: info.size });
+      else if (info.isFile()) items.push({ kind: 'file', path: full, relativePath, size: info.size, mtimeMs: info.mtimeMs });
     }
   };
   await visit(root, prefix);
