@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Channel } from '@aws-sdk/client-sagemaker';
@@ -353,6 +353,32 @@ describe('Pipe mode', () => {
       all.push(...lines);
     }
     expect(all).toHaveLength(10);
+  });
+
+  it('feeds more local pipes than are pre-started (lazy workers), each with its bytes', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    await writeTree(dir.dir, { 'one/x.txt': 'one', 'two/x.txt': 'two', 'three/x.txt': 'three' });
+    const names = ['one', 'two', 'three'];
+    const { staged, hostDirs } = await stage(names.map((n) => channel(n, pathToFileUri(path.join(dir.dir, n)), pipe)), 4);
+    for (let h = 0; h < 4; h += 1) {
+      const reads = names.map((n) => readFifo(path.join(hostDirs[h]!, `input/data/${n}_0`)));
+      await staged.feedPipes(h, new AbortController().signal);
+      expect((await Promise.all(reads)).map((r) => Buffer.concat(r.data).toString())).toEqual(names);
+    }
+  });
+
+  it('fails with the channel and file when a local file vanished before feeding', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    await writeTree(dir.dir, { 'a.txt': 'a', 'b.txt': 'b' });
+    const { staged, hostDirs } = await stage([channel('train', pathToFileUri(dir.dir), pipe)]);
+    await rm(path.join(dir.dir, 'b.txt'));
+    const reading = readFifo(path.join(hostDirs[0]!, 'input/data/train_0'));
+    const error = await staged.feedPipes(0, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelDataError);
+    expect(String(error)).toMatch(/channel "train".*cannot stream .*b\.txt into the pipe/);
+    expect(Buffer.concat((await reading).data).toString()).toBe('a');
   });
 
   it('removes the FIFOs on cleanup and stops feeders still waiting', async () => {

@@ -121,38 +121,57 @@ type WorkerMessage =
   | { type: 'done'; bytes: number; readerGone: boolean; error?: string; file?: string };
 
 /**
- * Copies a list of files into a FIFO from a worker thread. The worker is started (parked) when
- * the copier is created — during staging, while containers start — so the ~50 ms a worker takes
- * to boot is not paid when feeding begins; it touches the FIFO only once {@link run} is called.
+ * Copies a list of files into a FIFO from a worker thread. An `eager` copier starts its worker
+ * (parked) right away — during staging, while containers start — so the ~50 ms a worker takes to
+ * boot is not paid when feeding begins; a parked worker costs ~9 MB, so callers keep eager ones
+ * few. Either way the FIFO is touched only once {@link run} is called.
  */
 export class FifoCopier {
   private readonly control = new SharedArrayBuffer(4);
-  private readonly worker: Worker;
-  private readonly finished: Promise<Extract<WorkerMessage, { type: 'done' }>>;
+  private worker: Worker | undefined;
+  private finished: Promise<Extract<WorkerMessage, { type: 'done' }>> | undefined;
   private onProgress: ((bytes: number) => void) | undefined;
   private running: Promise<WorkerFeedResult> | undefined;
 
   constructor(
     private readonly fifo: string,
-    files: readonly string[],
-    recordIO: boolean,
+    private readonly files: readonly string[],
+    private readonly recordIO: boolean,
+    options: { eager?: boolean } = {},
   ) {
-    this.worker = new Worker(WORKER_SOURCE, {
+    if (options.eager) this.boot();
+  }
+
+  /** Starts the worker (parked until told to copy) unless it runs already. */
+  private boot(): { worker: Worker; finished: Promise<Extract<WorkerMessage, { type: 'done' }>> } {
+    if (this.worker && this.finished) return { worker: this.worker, finished: this.finished };
+    const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       execArgv: [],
-      workerData: { fifo, files, recordIO, chunk: COPY_CHUNK, magic: RECORDIO_MAGIC, maxLength: RECORDIO_MAX_LENGTH, control: this.control },
+      workerData: {
+        fifo: this.fifo,
+        files: this.files,
+        recordIO: this.recordIO,
+        chunk: COPY_CHUNK,
+        magic: RECORDIO_MAGIC,
+        maxLength: RECORDIO_MAX_LENGTH,
+        control: this.control,
+      },
     });
-    this.finished = new Promise((resolve, reject) => {
-      this.worker.on('message', (message: WorkerMessage) => {
+    const finished = new Promise<Extract<WorkerMessage, { type: 'done' }>>((resolve, reject) => {
+      worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'opened') return;
         if (message.type === 'progress') this.onProgress?.(message.bytes);
         else resolve(message);
       });
-      this.worker.on('error', reject);
-      this.worker.on('exit', (code) => reject(new Error(`the Pipe-mode worker exited with code ${code}`)));
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`the Pipe-mode worker exited with code ${code}`)));
     });
     // Errors are read through run(); an unused copier must not cause an unhandled rejection.
-    this.finished.catch(() => undefined);
+    finished.catch(() => undefined);
+    this.worker = worker;
+    this.finished = finished;
+    return { worker, finished };
   }
 
   /**
@@ -166,36 +185,34 @@ export class FifoCopier {
     return this.running;
   }
 
-  /** Stops the worker (after releasing it if it is blocked on the FIFO). */
+  /** Stops the worker; a running copy must have been aborted through its signal first. */
   async dispose(): Promise<void> {
-    if (!this.running) {
-      await this.worker.terminate();
-      return;
-    }
-    await this.running.catch(() => undefined);
+    if (this.running) await this.running.catch(() => undefined);
+    else await this.worker?.terminate();
   }
 
   private async execute(signal: AbortSignal): Promise<WorkerFeedResult> {
     if (signal.aborted) {
-      await this.worker.terminate();
+      await this.worker?.terminate();
       return { bytes: 0, readerGone: false, aborted: true };
     }
+    const { worker, finished } = this.boot();
     let draining: Promise<void> | undefined;
     const onAbort = () => {
       Atomics.store(new Int32Array(this.control), 0, 1);
-      draining = drainFifo(this.fifo, this.finished.catch(() => undefined));
+      draining = drainFifo(this.fifo, finished.catch(() => undefined));
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    this.worker.postMessage('start');
+    worker.postMessage('start');
     try {
-      const done = await this.finished;
+      const done = await finished;
       if (done.error && !signal.aborted) throw new WorkerFeedError(done.file, done.error);
       this.onProgress?.(done.bytes);
       return { bytes: done.bytes, readerGone: done.readerGone, aborted: signal.aborted };
     } finally {
       signal.removeEventListener('abort', onAbort);
       await draining;
-      await this.worker.terminate();
+      await worker.terminate();
     }
   }
 }

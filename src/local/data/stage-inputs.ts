@@ -81,6 +81,8 @@ const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
 const ARCHIVE = /\.(tar\.gz|tgz)$/i;
 const INPUT_MODES = new Set(['File', 'Pipe', 'FastFile']);
 const DISTRIBUTIONS = new Set(['FullyReplicated', 'ShardedByS3Key']);
+/** Pipe copiers whose worker starts during staging (~9 MB each); later ones start when fed. */
+const EAGER_COPIERS = 8;
 
 /** Container path of a channel directory. */
 export function channelTarget(channel: string): string {
@@ -224,7 +226,8 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
       state.fifos.push(fifo);
       await makeFifo(fifo);
       const items = shares[i] ?? [];
-      const copier = canUseCopier(items, gzip) ? new FifoCopier(fifo, items.map((item) => (item as LocalItem).path), recordIO) : undefined;
+      const eager = state.copiers.length < EAGER_COPIERS;
+      const copier = canUseCopier(items, gzip) ? new FifoCopier(fifo, items.map((item) => (item as LocalItem).path), recordIO, { eager }) : undefined;
       if (copier) state.copiers.push(copier);
       state.pipes[i]!.push({ channel: name, uri, fifo, host: `algo-${i + 1}`, items, gzip, recordIO, ...(copier ? { copier } : {}) });
     }
