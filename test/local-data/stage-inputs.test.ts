@@ -165,6 +165,12 @@ describe('File mode, s3:// sources', () => {
     ]);
   });
 
+  it('shows FastFile channels as files under the channel directory, like File mode', async () => {
+    const { staged, hostDirs } = await stage([channel('train', 's3://bucket/ds/other/', { InputMode: 'FastFile' })], 1, { jobInputMode: 'Pipe' });
+    expect(await readTree(hostView(staged, hostDirs, 0, 'train'))).toEqual({ 'd.csv': 'D' });
+    expect(await exists(path.join(hostDirs[0]!, 'input/data/train_0'))).toBe(false);
+  });
+
   it('fails like SageMaker when a prefix has no objects', async () => {
     await expect(stage([channel('train', 's3://bucket/nothing/here')])).rejects.toThrow(
       'channel "train" (s3://bucket/nothing/here): no S3 objects found under s3://bucket/nothing/here',

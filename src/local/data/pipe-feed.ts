@@ -20,10 +20,10 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
 import { openObjectStream } from '../../s3/transfer.js';
-import { formatS3Uri } from '../../s3/uri.js';
 import { ChannelDataError } from './errors.js';
 import { FifoWriter, openFifoWriter } from './fifo.js';
 import { type FifoCopier, WorkerFeedError } from './fifo-worker.js';
+import { describeItem } from './placement.js';
 import { recordHeader, recordPadding, RECORDIO_MAX_LENGTH } from './recordio.js';
 import type { DataItem } from './sources.js';
 
@@ -66,10 +66,6 @@ async function openItem(item: DataItem, ctx: PipeContext): Promise<{ body: Reada
     return { body: createReadStream(item.path, { highWaterMark: READ_CHUNK }), size: (await stat(item.path)).size };
   }
   return openObjectStream(ctx.s3(), item.location, ctx.signal);
-}
-
-function itemUri(item: DataItem): string {
-  return item.kind === 'file' ? item.path : formatS3Uri(item.location);
 }
 
 /**
@@ -139,7 +135,7 @@ export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> 
         }
       } catch (error) {
         if (ctx.signal.aborted || writer.readerGone) break;
-        throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${itemUri(item)} into the pipe: ${(error as Error).message}`, error);
+        throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${describeItem(item)} into the pipe: ${(error as Error).message}`, error);
       } finally {
         for (const stream of open.splice(0)) stream.destroy();
         if (spool) await rm(spool, { force: true });

@@ -4,7 +4,8 @@
  * File and FastFile mode (FastFile streams lazily on SageMaker; locally the files are simply
  * there, the same as File mode) — the channel appears at `/opt/ml/input/data/<channel>/`:
  * - an existing `file://` directory is bind-mounted read-only as the channel directory, and an
- *   existing `file://` file at `<channel>/<basename>`: nothing is copied;
+ *   existing `file://` file at `<channel>/<basename>`: nothing is copied (symbolic links inside a
+ *   bound directory stay links, so links pointing outside it dangle in the container);
  * - any other selection (`s3://` prefixes and manifests, `ShardedByS3Key` shares, `file://` name
  *   prefixes, model channels) is put together once in the job's work directory — S3 objects
  *   downloaded (four transfers at a time), local files hard-linked — and that directory is
