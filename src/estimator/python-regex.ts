@@ -1,42 +1,108 @@
 /**
- * SageMaker metric regexes are written for Python's `re`; JavaScript's RegExp differs in a few
- * spellings. This translates those (named groups, named back-references, leading inline
- * flags) so the same `metricDefinitions` work in both places.
+ * SageMaker evaluates metric regexes with Python's `re`, so users write Python syntax. This
+ * rewrites the parts that differ from JavaScript's RegExp, so the same `metricDefinitions` are
+ * validated (request builder) and applied (local backend) exactly as written.
  */
 
-/** Result of translating a Python pattern: JS source and the flags it asked for. */
+/** A Python regular expression rewritten for JavaScript's `RegExp`. */
 export interface TranslatedRegex {
   source: string;
   flags: string;
 }
 
-/** Translates a Python `re` pattern to a JavaScript pattern source (flags folded into {@link toRegExp}). */
-export function translatePythonRegex(pattern: string): string {
-  return splitFlags(pattern).source;
-}
+const LEADING_FLAGS = /^\(\?([aiLmsux]+)\)/;
 
-/** Separates a leading `(?aiLmsux)` group into JS flags. */
-export function splitFlags(pattern: string): TranslatedRegex {
-  let source = pattern;
-  let flags = '';
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1]!) {
-      if (f === 'i' && !flags.includes('i')) flags += 'i';
-      if (f === 'm' && !flags.includes('m')) flags += 'm';
-      if (f === 's' && !flags.includes('s')) flags += 's';
+/**
+ * Rewrites the Python-only parts of a regular expression:
+ * - `(?P<name>…)` → `(?<name>…)` and `(?P=name)` → `\k<name>`;
+ * - global inline flags at the start, e.g. `(?i)`, `(?s)`, `(?m)`, `(?x)`, become RegExp flags
+ *   (`x`, verbose mode, is applied by dropping unescaped whitespace and `#` comments; `a`, `u`
+ *   and `L` have no JavaScript counterpart and are ignored);
+ * - `(?#comment)` is removed; `\A` and `\Z` become look-arounds for the start/end of the line;
+ * - a `]` right after `[` or `[^` is a literal in Python but closes the class in JavaScript, so
+ *   it is escaped.
+ * Everything else is passed through; constructs JavaScript lacks (possessive quantifiers, atomic
+ * groups, conditionals, scoped flags) then fail in `new RegExp` and are reported by the caller.
+ */
+export function translatePythonRegex(pattern: string): TranslatedRegex {
+  const flags = new Set<string>();
+  let verbose = false;
+  let i = 0;
+  for (let m = LEADING_FLAGS.exec(pattern); m; m = LEADING_FLAGS.exec(pattern.slice(i))) {
+    for (const flag of m[1] ?? '') {
+      if (flag === 'i' || flag === 'm' || flag === 's') flags.add(flag);
+      else if (flag === 'x') verbose = true;
     }
+    i += m[0].length;
   }
-  source = source
-    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')
-    .replace(/\\Z/g, '$');
-  return { source, flags };
+
+  let out = '';
+  let inClass = false;
+  while (i < pattern.length) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined) throw new SyntaxError('pattern ends with a lone backslash');
+      if (!inClass && next === 'Z') out += '(?![\\s\\S])';
+      else if (!inClass && next === 'A') out += '(?<![\\s\\S])';
+      else out += c + next;
+      i += 2;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      i += 1;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      i += 1;
+      if (pattern[i] === '^') {
+        out += '^';
+        i += 1;
+      }
+      if (pattern[i] === ']') {
+        out += '\\]';
+        i += 1;
+      }
+      continue;
+    }
+    if (verbose && /\s/.test(c)) {
+      i += 1;
+      continue;
+    }
+    if (verbose && c === '#') {
+      while (i < pattern.length && pattern[i] !== '\n') i += 1;
+      continue;
+    }
+    if (pattern.startsWith('(?P<', i)) {
+      out += '(?<';
+      i += 4;
+      continue;
+    }
+    if (pattern.startsWith('(?P=', i)) {
+      const end = pattern.indexOf(')', i);
+      if (end < 0) throw new SyntaxError('unterminated (?P=name) back-reference');
+      out += `\\k<${pattern.slice(i + 4, end)}>`;
+      i = end + 1;
+      continue;
+    }
+    if (pattern.startsWith('(?#', i)) {
+      const end = pattern.indexOf(')', i);
+      if (end < 0) throw new SyntaxError('unterminated (?#comment)');
+      i = end + 1;
+      continue;
+    }
+    out += c;
+    i += 1;
+  }
+  return { source: out, flags: [...flags].sort().join('') };
 }
 
-/** A JavaScript RegExp equivalent to the Python pattern. */
+/** A JavaScript RegExp equivalent to the Python pattern; throws SyntaxError when it cannot be. */
 export function toRegExp(pattern: string): RegExp {
-  const { source, flags } = splitFlags(pattern);
+  const { source, flags } = translatePythonRegex(pattern);
   return new RegExp(source, flags);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { createMetricParser, finalMetrics, parsePythonFloat, translatePythonRegex } from './metrics.js';
+import { translatePythonRegex } from '../estimator/python-regex.js';
+import { createMetricParser, finalMetrics, parsePythonFloat } from './metrics.js';
 
 describe('translatePythonRegex', () => {
   it('rewrites named groups and named back-references', () => {
