@@ -1,0 +1,63 @@
+/**
+ * Finds a container engine that answers (Docker or Podman, both through the Docker Engine API)
+ * and returns a dockerode client for it. When none answers, an EnvironmentError (CLI exit 3)
+ * says what was tried and how to start one.
+ */
+import { existsSync } from 'node:fs';
+import Docker from 'dockerode';
+import { EnvironmentError } from '../../errors.js';
+import { dockerodeOptions, engineCandidates, type EngineCandidate } from './strategies.js';
+
+/** A connected engine. */
+export interface Engine {
+  docker: Docker;
+  host: string;
+  /** `docker` or `podman`, from the engine's version endpoint. */
+  kind: 'docker' | 'podman';
+  version: string;
+}
+
+const PING_TIMEOUT_MS = 3000;
+
+async function tryCandidate(candidate: EngineCandidate): Promise<Engine | string> {
+  const options = dockerodeOptions(candidate.host);
+  if ('socketPath' in options && !existsSync(options.socketPath)) return 'no such socket';
+  const docker = new Docker({ ...options, timeout: PING_TIMEOUT_MS });
+  try {
+    const version = await docker.version();
+    const podman = (version.Components ?? []).some((c) => /podman/i.test(c.Name)) || /podman/i.test(JSON.stringify(version.Platform ?? ''));
+    // The short timeout is for detection only: builds, pulls and waits take as long as they take.
+    return { docker: new Docker(options), host: candidate.host, kind: podman ? 'podman' : 'docker', version: version.Version };
+  } catch (error) {
+    return (error as Error).message.split('\n')[0] ?? 'no answer';
+  }
+}
+
+const cache = new Map<string, Promise<Engine>>();
+
+/** The first engine that answers, trying `explicitHost` first (cached per host setting). */
+export function connectEngine(explicitHost?: string, env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
+  const key = `${explicitHost ?? ''}|${env.DOCKER_HOST ?? ''}`;
+  let engine = cache.get(key);
+  if (!engine) {
+    engine = detect(explicitHost, env);
+    cache.set(key, engine);
+    engine.catch(() => cache.delete(key));
+  }
+  return engine;
+}
+
+async function detect(explicitHost: string | undefined, env: NodeJS.ProcessEnv): Promise<Engine> {
+  const tried: string[] = [];
+  for (const candidate of engineCandidates(env, explicitHost)) {
+    const result = await tryCandidate(candidate);
+    if (typeof result !== 'string') return result;
+    tried.push(`${candidate.host} (${candidate.source}): ${result}`);
+    // An explicit choice that does not answer is an error, not a reason to use something else.
+    if (candidate.source === 'engineHost setting' || candidate.source === 'DOCKER_HOST') break;
+  }
+  throw new EnvironmentError(
+    `no container engine answers; tried:\n${tried.map((t) => `  - ${t}`).join('\n')}`,
+    'start Docker, or Podman\'s API service (podman system service --time=0 unix:///run/podman/podman.sock &) and set DOCKER_HOST; on Debian as root: eval "$(bash scripts/ensure-engine.sh)"',
+  );
+}

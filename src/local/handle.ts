@@ -1,0 +1,160 @@
+/**
+ * The TrainingJob handle of a local job. Owned by this process (a {@link LocalRun}) or opened
+ * from its record by another process (`sagekit describe/logs/stop`); both read the same record.
+ */
+import { open, writeFile } from 'node:fs/promises';
+import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import { NotFoundError, TrainingJobError } from '../errors.js';
+import { JobEvents, type LogLine } from '../events.js';
+import { isTerminalStatus, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
+import { connectEngine } from './engine/connect.js';
+import { removeJobResources } from './leftovers.js';
+import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
+import type { LocalRun } from './run.js';
+import { transition } from './status.js';
+
+const POLL_MS = 250;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+
+/** Reads a job's record; a job left InProgress by a process that died is recorded as Failed. */
+export async function describeRecorded(paths: JobPaths): Promise<DescribeTrainingJobResponse> {
+  const doc = await readDescribe(paths);
+  if (!doc) throw new NotFoundError(`no local training job named ${paths.name}`, 'list local jobs with: sagekit list --backend local');
+  if (isTerminalStatus(doc.TrainingJobStatus)) return doc;
+  const owner = await readOwner(paths);
+  if (owner !== undefined && owner !== process.pid && !processAlive(owner)) {
+    const reason = 'InternalServerError: the sagekit process running this job ended before the job did';
+    const failed = { ...transition(doc, 'Failed', reason, new Date(), 'Failed'), FailureReason: reason };
+    await writeDescribe(paths, failed);
+    return failed;
+  }
+  return doc;
+}
+
+/** Asks the owner of a job (any process) to stop it; cleans up after a dead owner. */
+export async function requestStop(paths: JobPaths, engineHost?: string): Promise<void> {
+  const doc = await describeRecorded(paths);
+  if (isTerminalStatus(doc.TrainingJobStatus)) return;
+  const owner = await readOwner(paths);
+  if (owner !== undefined && processAlive(owner)) {
+    await writeFile(paths.stopRequested, new Date().toISOString());
+    return;
+  }
+  const engine = await connectEngine(engineHost);
+  await removeJobResources(engine.docker, paths.name);
+  await writeDescribe(paths, transition(doc, 'Stopped', 'Training job stopped', new Date(), 'Stopped'));
+}
+
+/** Reads log lines from the record from byte `offset`; returns them and the new offset. */
+async function readLogChunk(file: string, offset: number): Promise<{ lines: LogLine[]; offset: number }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return { lines: [], offset };
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return { lines: [], offset };
+    const buffer = Buffer.alloc(size - offset);
+    await handle.read(buffer, 0, buffer.length, offset);
+    const text = buffer.toString('utf8');
+    // Only complete lines: the writer may be in the middle of one.
+    const end = text.lastIndexOf('\n') + 1;
+    const lines = text
+      .slice(0, end)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogLine);
+    return { lines, offset: offset + Buffer.byteLength(text.slice(0, end)) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Handle of a local job. */
+export class LocalJobHandle implements TrainingJob {
+  readonly backend = 'local' as const;
+
+  constructor(
+    readonly paths: JobPaths,
+    readonly events: JobEvents = new JobEvents(),
+    private readonly run?: LocalRun,
+    private readonly engineHost?: string,
+  ) {}
+
+  get name(): string {
+    return this.paths.name;
+  }
+
+  async describe(): Promise<DescribeTrainingJobResponse> {
+    return this.run ? this.run.snapshot() : describeRecorded(this.paths);
+  }
+
+  async wait(options: WaitOptions = {}): Promise<DescribeTrainingJobResponse> {
+    let doc: DescribeTrainingJobResponse;
+    if (this.run) {
+      const aborted = new Promise<never>((_, reject) => {
+        options.signal?.addEventListener('abort', () => reject(options.signal!.reason as Error), { once: true });
+      });
+      doc = await (options.signal ? Promise.race([this.run.done, aborted]) : this.run.done);
+    } else {
+      doc = await describeRecorded(this.paths);
+      while (!isTerminalStatus(doc.TrainingJobStatus)) {
+        if (options.signal?.aborted) throw options.signal.reason as Error;
+        await sleep(POLL_MS, options.signal);
+        doc = await describeRecorded(this.paths);
+      }
+    }
+    if ((options.throwOnFailure ?? true) && doc.TrainingJobStatus !== 'Completed') {
+      throw new TrainingJobError({
+        jobName: this.name,
+        status: doc.TrainingJobStatus ?? 'Failed',
+        secondaryStatus: doc.SecondaryStatus,
+        failureReason: doc.FailureReason,
+        lastLogLines: await this.lastLines(),
+      });
+    }
+    return doc;
+  }
+
+  private async lastLines(count = 20): Promise<string[]> {
+    if (this.run) return this.run.lastLogLines().slice(-count);
+    const { lines } = await readLogChunk(this.paths.logs, 0);
+    return lines.slice(-count).map((l) => l.message);
+  }
+
+  async *logs(options: LogsOptions = {}): AsyncIterable<LogLine> {
+    let offset = 0;
+    for (;;) {
+      const ended = isTerminalStatus((await this.describe()).TrainingJobStatus);
+      const chunk = await readLogChunk(this.paths.logs, offset);
+      offset = chunk.offset;
+      yield* chunk.lines;
+      if (!options.follow || options.signal?.aborted) return;
+      // The record says Completed only after the logs were flushed, so a last read sees everything.
+      if (ended) {
+        yield* (await readLogChunk(this.paths.logs, offset)).lines;
+        return;
+      }
+      await sleep(POLL_MS, options.signal);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.run) await this.run.stop();
+    else await requestStop(this.paths, this.engineHost);
+  }
+
+  async modelArtifacts(): Promise<string | undefined> {
+    return (await this.describe()).ModelArtifacts?.S3ModelArtifacts;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Gets the training image ready: build it from a directory when asked, use it when present,
+ * pull it when missing (per the pull policy), reporting progress all along.
+ */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import * as tar from 'tar';
+import { UsageError } from '../errors.js';
+import type { JobEvents } from '../events.js';
+
+/** Options of {@link ensureImage}. */
+export interface ImageOptions {
+  pull?: 'missing' | 'always' | 'never';
+  buildContext?: string;
+  buildArgs?: Record<string, string>;
+  events: JobEvents;
+}
+
+/** Thrown when the image cannot be had; becomes the job's FailureReason. */
+export class ImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageError';
+  }
+}
+
+interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  id?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  progressDetail?: { current?: number; total?: number };
+}
+
+function follow(docker: Docker, stream: NodeJS.ReadableStream, onEvent: (event: ProgressEvent) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, output: ProgressEvent[]) => {
+        const failed = error?.message ?? output.find((o) => o.error)?.error;
+        if (failed) reject(new ImageError(failed));
+        else resolve();
+      },
+      onEvent,
+    );
+  });
+}
+
+async function imageExists(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds `image` from `context` (a directory with a Dockerfile), streaming the build output as info events. */
+export async function buildImage(docker: Docker, image: string, context: string, buildArgs: Record<string, string> | undefined, events: JobEvents): Promise<void> {
+  const dir = path.resolve(context);
+  try {
+    await access(path.join(dir, 'Dockerfile'));
+  } catch {
+    throw new UsageError(`cannot build ${image}: no Dockerfile in ${dir}`, 'set local.buildContext (or --build) to the directory that holds the Dockerfile');
+  }
+  events.emit('info', `building ${image} from ${dir}`);
+  const contextStream = tar.c({ cwd: dir, portable: true }, ['.']);
+  const stream = await docker.buildImage(contextStream as unknown as NodeJS.ReadableStream, {
+    t: image,
+    ...(buildArgs && Object.keys(buildArgs).length ? { buildargs: buildArgs } : {}),
+  });
+  let steps = 0;
+  await follow(docker, stream, (event) => {
+    const text = event.stream?.trimEnd();
+    if (!text) return;
+    if (/^STEP \d+|^Step \d+/.test(text)) steps++;
+    events.emit('progress', { kind: 'build', label: image, loaded: steps });
+    for (const line of text.split('\n')) if (line.trim()) events.emit('info', `  ${line}`);
+  });
+  events.emit('progress', { kind: 'build', label: image, loaded: steps, total: steps, done: true });
+}
+
+/** Pulls `image`, reporting the summed layer progress. */
+export async function pullImage(docker: Docker, image: string, events: JobEvents): Promise<void> {
+  events.emit('info', `pulling ${image}`);
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.pull(image);
+  } catch (error) {
+    throw new ImageError(`cannot pull ${image}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const layers = new Map<string, { current: number; total: number }>();
+  const report = (done = false) => {
+    let loaded = 0;
+    let total = 0;
+    for (const layer of layers.values()) {
+      loaded += layer.current;
+      total += layer.total;
+    }
+    events.emit('progress', { kind: 'pull', label: image, loaded, ...(total ? { total } : {}), ...(done && { done }) });
+  };
+  await follow(docker, stream, (event) => {
+    if (event.id && event.progressDetail?.total) {
+      layers.set(event.id, { current: event.progressDetail.current ?? 0, total: event.progressDetail.total });
+      report();
+    }
+  }).catch((error: Error) => {
+    throw new ImageError(`cannot pull ${image}: ${error.message}`);
+  });
+  report(true);
+}
+
+/** Makes `image` available on the engine according to the options. */
+export async function ensureImage(docker: Docker, image: string, options: ImageOptions): Promise<void> {
+  if (options.buildContext) return buildImage(docker, image, options.buildContext, options.buildArgs, options.events);
+  const policy = options.pull ?? 'missing';
+  if (policy !== 'always' && (await imageExists(docker, image))) return;
+  if (policy === 'never') {
+    throw new ImageError(`image ${image} is not on this machine and pull is "never"; build it (local.buildContext / --build) or allow pulling`);
+  }
+  try {
+    await pullImage(docker, image, options.events);
+  } catch (error) {
+    if (policy === 'always' && (await imageExists(docker, image))) {
+      options.events.warnOnce(`could not pull ${image}, using the local copy: ${(error as Error).message}`);
+      return;
+    }
+    throw new ImageError(
+      `${(error as Error).message}. If the image is yours, build it first (podman build -t ${image} DIR, or local.buildContext / --build DIR); a registry may need a login (docker login)`,
+    );
+  }
+}

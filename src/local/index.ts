@@ -1,0 +1,67 @@
+/**
+ * The local backend: runs a CreateTrainingJob request in the same container on this machine,
+ * through Docker or Podman, under SageMaker's container contract.
+ */
+import type { StartContext } from '../backend.js';
+import type { JobSummary, TrainingJob } from '../job.js';
+import { connectEngine } from './engine/connect.js';
+import { describeRecorded, LocalJobHandle, requestStop } from './handle.js';
+import { cleanupLeftovers as removeLeftovers } from './leftovers.js';
+import { JobPaths, listJobNames, resolveStateDir } from './record.js';
+import { LocalRun } from './run.js';
+
+/** Where to find local job records. */
+export interface LocalStoreOptions {
+  stateDir?: string;
+  engineHost?: string;
+}
+
+/** Starts a local job and returns its handle at once; the job runs in this process. */
+export async function startLocalJob(context: StartContext): Promise<TrainingJob> {
+  const run = await LocalRun.start(context);
+  return new LocalJobHandle(run.paths, context.events, run, context.local?.engineHost);
+}
+
+/** The handle of a recorded local job (NotFoundError when there is none). */
+export async function openLocalJob(name: string, options: LocalStoreOptions = {}): Promise<TrainingJob> {
+  const paths = new JobPaths(resolveStateDir(options.stateDir), name);
+  await describeRecorded(paths);
+  return new LocalJobHandle(paths, undefined, undefined, options.engineHost);
+}
+
+/** Every recorded local job, newest first. */
+export async function listLocalJobs(options: LocalStoreOptions = {}): Promise<JobSummary[]> {
+  const stateDir = resolveStateDir(options.stateDir);
+  const jobs: JobSummary[] = [];
+  for (const name of await listJobNames(stateDir)) {
+    try {
+      const doc = await describeRecorded(new JobPaths(stateDir, name));
+      const created = doc.CreationTime ? new Date(doc.CreationTime).getTime() : 0;
+      const end = doc.TrainingEndTime ? new Date(doc.TrainingEndTime).getTime() : undefined;
+      const start = doc.TrainingStartTime ? new Date(doc.TrainingStartTime).getTime() : undefined;
+      jobs.push({
+        name,
+        backend: 'local',
+        status: doc.TrainingJobStatus ?? 'Unknown',
+        ...(doc.SecondaryStatus && { secondaryStatus: doc.SecondaryStatus }),
+        creationTime: created,
+        ...(end !== undefined && { endTime: end }),
+        ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
+      });
+    } catch {
+      // A half-written or foreign directory is not a job; skip it.
+    }
+  }
+  return jobs.sort((a, b) => b.creationTime - a.creationTime);
+}
+
+/** Stops a local job run by any process on this machine. */
+export async function stopLocalJob(name: string, options: LocalStoreOptions = {}): Promise<void> {
+  await requestStop(new JobPaths(resolveStateDir(options.stateDir), name), options.engineHost);
+}
+
+/** Removes containers and networks left by sagekit processes that no longer exist. */
+export async function cleanupLeftovers(options: { engineHost?: string } = {}): Promise<number> {
+  const engine = await connectEngine(options.engineHost);
+  return removeLeftovers(engine.docker);
+}

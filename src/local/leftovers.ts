@@ -1,0 +1,42 @@
+/**
+ * Containers and networks of local jobs carry labels, so what a killed process left behind can
+ * be found and removed later: anything labelled by sagekit whose owning process is gone.
+ */
+import type Docker from 'dockerode';
+import { processAlive } from './record.js';
+
+/** Label on every container and network sagekit creates. */
+export const MANAGED_LABEL = 'sagekit.managed';
+
+function orphaned(labels: Record<string, string> | undefined): boolean {
+  const pid = Number(labels?.['sagekit.pid']);
+  return !Number.isInteger(pid) || pid <= 0 || !processAlive(pid);
+}
+
+/** Removes sagekit containers and networks whose owning process no longer exists. Returns how many. */
+export async function cleanupLeftovers(docker: Docker): Promise<number> {
+  const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`] });
+  let removed = 0;
+  const containers = await docker.listContainers({ all: true, filters });
+  for (const info of containers) {
+    if (!orphaned(info.Labels)) continue;
+    await docker.getContainer(info.Id).remove({ force: true, v: true }).then(() => removed++, () => undefined);
+  }
+  const networks = await docker.listNetworks({ filters });
+  for (const info of networks) {
+    if (!orphaned(info.Labels)) continue;
+    await docker.getNetwork(info.Id).remove().then(() => removed++, () => undefined);
+  }
+  return removed;
+}
+
+/** Removes every container and network of one job (used when its owner died). */
+export async function removeJobResources(docker: Docker, jobName: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `sagekit.job=${jobName}`] });
+  for (const info of await docker.listContainers({ all: true, filters })) {
+    await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  for (const info of await docker.listNetworks({ filters })) {
+    await docker.getNetwork(info.Id).remove().catch(() => undefined);
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * One local training job from start to end: image, data, containers `algo-1..N` on a private
+ * network, live logs and metrics, `maxRun`, stop, artifacts, checkpoints, clean-up — and the
+ * job record kept up to date all along. The job runs in this process's event loop; `done`
+ * resolves with the final describe document whatever the outcome.
+ */
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
+import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SecondaryStatus, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type Docker from 'dockerode';
+import type { LocalRunSettings, StartContext } from '../backend.js';
+import { SagekitError, UsageError } from '../errors.js';
+import type { JobEvents, LogLine, MetricSample } from '../events.js';
+import { createS3Client } from '../s3/client.js';
+import { joinUri } from '../s3/uri.js';
+import { packageArtifacts } from './data/artifacts.js';
+import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js';
+import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
+import { hostNames, writeHostTree } from './config-files.js';
+import { connectEngine, type Engine } from './engine/connect.js';
+import { ensureImage } from './image.js';
+import { containerEnvironment } from './environment.js';
+import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
+import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
+import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
+import { initialDescribe, transition } from './status.js';
+import { assertRunnableLocally, unsupportedFieldWarnings } from './unsupported.js';
+
+/** SageMaker's grace period between SIGTERM and SIGKILL. */
+export const DEFAULT_STOP_GRACE_SECONDS = 120;
+/** SageMaker caps FailureReason at 1024 characters. */
+const FAILURE_REASON_MAX = 1024;
+const LAST_LINES_KEPT = 20;
+
+type StopReason = 'Stopped' | 'MaxRuntimeExceeded';
+
+interface HostRun {
+  name: string;
+  dir: string;
+  container?: Docker.Container;
+  exitCode?: number;
+  lastLines: string[];
+  /** The attach stream, closed by us if the engine does not end it when the container exits. */
+  output?: NodeJS.ReadableStream & { destroy?: () => void };
+}
+
+/** A local job owned by this process. */
+export class LocalRun {
+  readonly name: string;
+  readonly paths: JobPaths;
+  /** Resolves with the final describe document (Completed, Failed or Stopped). */
+  readonly done: Promise<DescribeTrainingJobResponse>;
+
+  private doc: DescribeTrainingJobResponse;
+  private readonly hosts: HostRun[];
+  private readonly settings: LocalRunSettings;
+  private readonly abort = new AbortController();
+  private stopReason: StopReason | undefined;
+  private failureReason: string | undefined;
+  private network: Docker.Network | undefined;
+  private staged: StagedInputs | undefined;
+  private checkpoints: CheckpointSync | undefined;
+  private s3Client: S3Client | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private maxRunTimer: NodeJS.Timeout | undefined;
+  private stopWatcher: NodeJS.Timeout | undefined;
+  private logFile: WriteStream;
+  private metricFile: WriteStream;
+  private readonly samples: MetricSample[] = [];
+  private persistQueue: Promise<void> = Promise.resolve();
+  private hostAddresses: string[] | undefined;
+
+  private constructor(
+    private readonly request: CreateTrainingJobRequest,
+    private readonly events: JobEvents,
+    private readonly engine: Engine,
+    private readonly metrics: MetricParser,
+    private readonly region: string | undefined,
+    paths: JobPaths,
+    settings: LocalRunSettings,
+  ) {
+    this.name = request.TrainingJobName!;
+    this.paths = paths;
+    this.settings = settings;
+    this.hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1).map((name) => ({ name, dir: paths.host(name), lastLines: [] }));
+    this.doc = initialDescribe(request, region, new Date());
+    this.logFile = createWriteStream(paths.logs, { flags: 'a' });
+    this.metricFile = createWriteStream(paths.metrics, { flags: 'a' });
+    this.done = this.execute();
+  }
+
+  /**
+   * Checks what can be checked at once (runnable locally, engine answers, name free, metric
+   * regexes), records the job as InProgress and starts it. Errors here are thrown, not recorded.
+   */
+  static async start(context: StartContext): Promise<LocalRun> {
+    const { request, events } = context;
+    const settings = context.local ?? {};
+    assertRunnableLocally(request);
+    const metrics = createMetricParser(request.AlgorithmSpecification?.MetricDefinitions ?? []);
+    const paths = new JobPaths(resolveStateDir(settings.stateDir), request.TrainingJobName!);
+    if (await readDescribe(paths)) {
+      throw new UsageError(
+        `a local training job named ${paths.name} already exists`,
+        `choose another name (--job-name) or let sagekit generate one; the old record is in ${paths.dir}`,
+      );
+    }
+    const engine = await connectEngine(settings.engineHost);
+    await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
+    await mkdir(paths.dir, { recursive: true });
+    await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
+    for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
+    const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings);
+    await run.persist();
+    return run;
+  }
+
+  /** The current describe document. */
+  snapshot(): DescribeTrainingJobResponse {
+    return structuredClone(this.doc);
+  }
+
+  /** The last lines logged by any host (newest last), for error reports. */
+  lastLogLines(): string[] {
+    return this.hosts.flatMap((h) => h.lastLines).slice(-LAST_LINES_KEPT);
+  }
+
+  /**
+   * Stops the job: SIGTERM to every container, SIGKILL after the grace period. A second call
+   * kills at once. Artifacts produced so far are still packaged.
+   */
+  async stop(reason: StopReason = 'Stopped'): Promise<void> {
+    if (this.isEnded()) return;
+    if (this.stopReason) {
+      await this.signalAll('SIGKILL');
+      return;
+    }
+    this.stopReason = reason;
+    this.abort.abort();
+    this.setStatus('Stopping', reason === 'MaxRuntimeExceeded' ? 'The job reached its maximum runtime; stopping' : 'Stopping the training job', 'Stopping');
+    await this.signalAll('SIGTERM');
+    const grace = this.settings.stopGracePeriodSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
+    this.killTimer = setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
+  }
+
+  private isEnded(): boolean {
+    return ['Completed', 'Failed', 'Stopped'].includes(this.doc.TrainingJobStatus ?? '');
+  }
+
+  private async signalAll(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    await Promise.all(
+      this.hosts.map(async (host) => {
+        if (!host.container || host.exitCode !== undefined) return;
+        await host.container.kill({ signal }).catch(() => undefined);
+      }),
+    );
+  }
+
+  private setStatus(secondary: SecondaryStatus, message: string, status?: TrainingJobStatus): void {
+    const now = new Date();
+    this.doc = transition(this.doc, secondary, message, now, status);
+    this.events.emit('status', { status: this.doc.TrainingJobStatus!, secondaryStatus: secondary, message, timestamp: now.getTime() });
+    void this.persist();
+  }
+
+  /** Writes the describe document; writes are queued so an older state never overwrites a newer one. */
+  private persist(): Promise<void> {
+    const doc = this.snapshot();
+    this.persistQueue = this.persistQueue.then(() => writeDescribe(this.paths, doc)).catch((error: unknown) => {
+      this.events.warnOnce(`could not save the job record: ${(error as Error).message}`);
+    });
+    return this.persistQueue;
+  }
+
+  private s3 = (): S3Client => (this.s3Client ??= createS3Client(this.region ? { region: this.region } : {}));
+
+  private async execute(): Promise<DescribeTrainingJobResponse> {
+    // Let start() return the handle before any work (and any event) happens.
+    await Promise.resolve();
+    this.stopWatcher = setInterval(() => {
+      if (!this.stopReason && existsSync(this.paths.stopRequested)) void this.stop('Stopped');
+    }, 500);
+    this.stopWatcher.unref();
+    try {
+      await this.prepareImage();
+      if (!this.stopReason) await this.prepareData();
+      if (!this.stopReason) await this.runContainers();
+    } catch (error) {
+      this.failureReason ??= failureText(error);
+    }
+    await this.collectArtifacts();
+    await this.cleanUp();
+    return this.finish();
+  }
+
+  private async prepareImage(): Promise<void> {
+    const image = this.request.AlgorithmSpecification!.TrainingImage!;
+    await ensureImage(this.engine.docker, image, {
+      ...(this.settings.pull && { pull: this.settings.pull }),
+      ...(this.settings.buildContext && { buildContext: this.settings.buildContext }),
+      ...(this.settings.buildArgs && { buildArgs: this.settings.buildArgs }),
+      events: this.events,
+    });
+  }
+
+  private async prepareData(): Promise<void> {
+    this.setStatus('Downloading', 'Downloading input data');
+    await Promise.all(this.hosts.map((host) => writeHostTree(host.dir, this.request, host.name)));
+    this.staged = await stageInputs({
+      channels: this.request.InputDataConfig ?? [],
+      jobInputMode: this.request.AlgorithmSpecification?.TrainingInputMode ?? 'File',
+      hostDirs: this.hosts.map((h) => h.dir),
+      workDir: this.paths.work,
+      s3: this.s3,
+      events: this.events,
+      signal: this.abort.signal,
+    });
+    const checkpointUri = this.request.CheckpointConfig?.S3Uri;
+    if (checkpointUri) {
+      this.checkpoints = createCheckpointSync({
+        s3Uri: checkpointUri,
+        hostDirs: this.hosts.map((h) => path.join(h.dir, 'checkpoints')),
+        s3: this.s3,
+        events: this.events,
+      });
+      await this.checkpoints.restore();
+    }
+  }
+
+  /**
+   * The job's private network. Every host gets a fixed address in it and every `algo-i` is
+   * written into each container's hosts file, so all names resolve from the first instruction
+   * of `train`, whatever order the containers start in (engine DNS only knows started ones).
+   */
+  private async createNetwork(): Promise<string> {
+    const isolated = this.request.EnableNetworkIsolation === true;
+    if (isolated && this.hosts.length === 1) return 'none';
+    // Unique per run: a crashed run's network must never collide with a new one.
+    const name = `sagekit-${this.name}-${process.pid}`.slice(0, 100);
+    this.network = await this.engine.docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      Internal: isolated,
+      CheckDuplicate: true,
+      Labels: this.labels(),
+    });
+    const info = (await this.network.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
+    const subnet = info.IPAM?.Config?.find((c) => c.Subnet && c.Subnet.includes('.'))?.Subnet;
+    if (subnet) this.hostAddresses = hostAddresses(subnet, this.hosts.length);
+    return name;
+  }
+
+  private labels(host?: string): Record<string, string> {
+    return {
+      [MANAGED_LABEL]: 'true',
+      'sagekit.job': this.name,
+      'sagekit.pid': String(process.pid),
+      ...(host && { 'sagekit.host': host }),
+    };
+  }
+
+  private async createContainer(host: HostRun, network: string, env: string[]): Promise<Docker.Container> {
+    const binds = [`${host.dir}:/opt/ml`];
+    for (const bind of this.staged?.bindsFor(this.hosts.indexOf(host)) ?? []) {
+      binds.push(`${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''}`);
+    }
+    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
+    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push(`${path.join(host.dir, 'checkpoints')}:${checkpointPath}`);
+    const gpu = (this.request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu';
+    const index = this.hosts.indexOf(host);
+    const addresses = this.hostAddresses;
+    return this.engine.docker.createContainer({
+      name: `sagekit-${this.name}-${host.name}-${process.pid}`.slice(0, 120),
+      Image: this.request.AlgorithmSpecification!.TrainingImage!,
+      Cmd: ['train'],
+      Hostname: host.name,
+      Env: env,
+      Labels: this.labels(host.name),
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      HostConfig: {
+        Binds: binds,
+        NetworkMode: network,
+        ...(addresses && { ExtraHosts: this.hosts.map((h, i) => `${h.name}:${addresses[i]}`) }),
+        ...(gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
+      },
+      ...(network !== 'none' && {
+        NetworkingConfig: {
+          EndpointsConfig: {
+            [network]: { Aliases: [host.name], ...(addresses && { IPAMConfig: { IPv4Address: addresses[index] } }) },
+          },
+        },
+      }),
+    });
+  }
+
+  /** Streams a container's output into log events, the record and the metric parser. */
+  private async attach(host: HostRun): Promise<Promise<void>> {
+    // Podman answers an attach only once the container runs, so the caller starts the container
+    // while this waits; `logs: true` replays what was printed before the attach took hold.
+    const stream = (await host.container!.attach({ stream: true, stdout: true, stderr: true, logs: true })) as NodeJS.ReadableStream & {
+      destroy?: () => void;
+    };
+    host.output = stream;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    this.engine.docker.modem.demuxStream(stream, stdout, stderr);
+    const endBoth = () => {
+      stdout.end();
+      stderr.end();
+    };
+    stream.on('end', endBoth);
+    stream.on('close', endBoth);
+    const read = (source: PassThrough, kind: 'stdout' | 'stderr') =>
+      new Promise<void>((resolve) => {
+        const lines = createInterface({ input: source, crlfDelay: Infinity });
+        lines.on('line', (message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
+        lines.once('close', () => resolve());
+      });
+    return Promise.all([read(stdout, 'stdout'), read(stderr, 'stderr')]).then(() => undefined);
+  }
+
+  private onLine(line: LogLine, host: HostRun): void {
+    host.lastLines.push(line.message);
+    if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
+    this.logFile.write(`${JSON.stringify(line)}\n`);
+    this.events.emit('log', line);
+    for (const sample of this.metrics.parse(line.message, line.host, line.timestamp)) {
+      this.samples.push(sample);
+      this.metricFile.write(`${JSON.stringify(sample)}\n`);
+      this.events.emit('metric', sample);
+    }
+  }
+
+  private async runContainers(): Promise<void> {
+    const network = await this.createNetwork();
+    const env = await containerEnvironment(this.request, this.region, this.settings.passAwsCredentials === true);
+    for (const host of this.hosts) host.container = await this.createContainer(host, network, env);
+    if (this.stopReason) return;
+
+    const start = new Date();
+    this.doc = { ...this.doc, TrainingStartTime: start };
+    this.setStatus('Training', 'Training image download completed. Training in progress.');
+    const maxRun = this.request.StoppingCondition?.MaxRuntimeInSeconds;
+    if (maxRun) this.maxRunTimer = setTimeout(() => void this.stop('MaxRuntimeExceeded'), maxRun * 1000);
+    this.checkpoints?.start();
+
+    const pipeControllers = this.hosts.map(() => new AbortController());
+    const pipes: Promise<void>[] = [];
+    const attached: Promise<Promise<void>>[] = [];
+    for (const [index, host] of this.hosts.entries()) {
+      attached.push(this.attach(host));
+      await host.container!.start();
+      if (this.staged) {
+        pipes.push(
+          this.staged.feedPipes(index, pipeControllers[index]!.signal).catch((error: unknown) => {
+            this.events.warnOnce(`Pipe-mode feed of ${host.name} failed: ${(error as Error).message}`);
+          }),
+        );
+      }
+    }
+    const outputs = await Promise.all(attached);
+    await Promise.all(
+      this.hosts.map(async (host, index) => {
+        const result = (await host.container!.wait()) as { StatusCode: number };
+        host.exitCode = result.StatusCode;
+        pipeControllers[index]!.abort();
+        if (host.exitCode !== 0 && !this.stopReason && !this.failureReason) {
+          this.failureReason = await this.hostFailure(host);
+          // SageMaker ends the whole job when one host fails.
+          await this.signalAll('SIGTERM');
+          const grace = this.settings.stopGracePeriodSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
+          this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
+        }
+      }),
+    );
+    this.doc = { ...this.doc, TrainingEndTime: new Date() };
+    // Output normally ends with the container; give stragglers a moment, then close the streams.
+    const drained = Promise.all(outputs);
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2000).unref());
+    if ((await Promise.race([drained, timeout])) === 'timeout') for (const host of this.hosts) host.output?.destroy?.();
+    await Promise.all([drained, ...pipes]);
+  }
+
+  private async hostFailure(host: HostRun): Promise<string> {
+    const file = path.join(host.dir, 'output', 'failure');
+    const written = (await readFile(file, 'utf8').catch(() => '')).trim();
+    if (written) return written.slice(0, FAILURE_REASON_MAX);
+    const tail = host.lastLines.slice(-3).join(' | ');
+    return `AlgorithmError: the training container on ${host.name} exited with code ${host.exitCode}${tail ? `; last lines: ${tail}` : ''}`.slice(
+      0,
+      FAILURE_REASON_MAX,
+    );
+  }
+
+  private async collectArtifacts(): Promise<void> {
+    clearTimeout(this.maxRunTimer);
+    if (!this.doc.TrainingStartTime) {
+      // Nothing ran: no artifacts to save (SageMaker likewise reports none).
+      await this.checkpoints?.stop().catch(() => undefined);
+      return;
+    }
+    this.setStatus('Uploading', 'Uploading generated training model');
+    const output = joinUri(this.request.OutputDataConfig!.S3OutputPath!, this.name, 'output');
+    const kmsKeyId = this.request.OutputDataConfig?.KmsKeyId;
+    const pack = async (what: 'model' | 'output', dirs: string[]) => {
+      try {
+        return await packageArtifacts({
+          sources: dirs,
+          destination: joinUri(output, `${what}.tar.gz`),
+          s3: this.s3,
+          ...(kmsKeyId && { kmsKeyId }),
+          events: this.events,
+          label: `${what}.tar.gz`,
+        });
+      } catch (error) {
+        const message = `could not save ${what}.tar.gz: ${(error as Error).message}`;
+        if (!this.failureReason && !this.stopReason) this.failureReason = `ClientError: ${message}`;
+        else this.events.warnOnce(message);
+        return undefined;
+      }
+    };
+    const model = await pack('model', this.hosts.map((h) => path.join(h.dir, 'model')));
+    await pack('output', this.hosts.map((h) => path.join(h.dir, 'output', 'data')));
+    if (model) this.doc = { ...this.doc, ModelArtifacts: { S3ModelArtifacts: model.uri } };
+    try {
+      await this.checkpoints?.stop();
+    } catch (error) {
+      this.events.warnOnce(`could not save the last checkpoints: ${(error as Error).message}`);
+    }
+  }
+
+  private async cleanUp(): Promise<void> {
+    clearTimeout(this.killTimer);
+    clearInterval(this.stopWatcher);
+    await Promise.all(
+      this.hosts.map((host) => host.container?.remove({ force: true, v: true }).catch(() => undefined)),
+    );
+    await this.network?.remove().catch(() => undefined);
+    await this.staged?.cleanup().catch(() => undefined);
+    await rm(this.paths.work, { recursive: true, force: true });
+    // Input data copies are not results; configs, model and output stay in the record.
+    await Promise.all(this.hosts.map((host) => rm(path.join(host.dir, 'input', 'data'), { recursive: true, force: true })));
+    await rm(this.paths.stopRequested, { force: true });
+  }
+
+  private async finish(): Promise<DescribeTrainingJobResponse> {
+    const end = new Date();
+    const start = this.doc.TrainingStartTime;
+    const trainingEnd = this.doc.TrainingEndTime ?? end;
+    const seconds = start ? Math.max(0, Math.round((trainingEnd.getTime() - start.getTime()) / 1000)) : 0;
+    this.doc = {
+      ...this.doc,
+      ...(start && { TrainingEndTime: trainingEnd }),
+      TrainingTimeInSeconds: seconds,
+      // Nothing is billed locally; the compute time is reported so scripts reading it keep working.
+      BillableTimeInSeconds: seconds,
+      FinalMetricDataList: finalMetrics(this.samples),
+    };
+    if (this.stopReason) {
+      this.setStatus(
+        this.stopReason,
+        this.stopReason === 'MaxRuntimeExceeded' ? 'Training job stopped: it exceeded its maximum runtime' : 'Training job stopped',
+        'Stopped',
+      );
+    } else if (this.failureReason) {
+      this.doc = { ...this.doc, FailureReason: this.failureReason };
+      this.setStatus('Failed', `Training job failed. Reason: ${this.failureReason}`.slice(0, FAILURE_REASON_MAX), 'Failed');
+    } else {
+      this.setStatus('Completed', 'Training job completed', 'Completed');
+    }
+    await this.persist();
+    await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
+    return this.snapshot();
+  }
+}
+
+/** Addresses .2, .3, … of an IPv4 subnet (the gateway has .1). */
+export function hostAddresses(subnet: string, count: number): string[] | undefined {
+  const [base, bits] = subnet.split('/');
+  const octets = (base ?? '').split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return undefined;
+  const size = 2 ** (32 - Number(bits));
+  if (!(size >= count + 3)) return undefined;
+  const start = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return Array.from({ length: count }, (_, i) => {
+    const n = start + 2 + i;
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  });
+}
+
+function closeStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.end(() => resolve()));
+}
+
+/** FailureReason text for an error raised before or around the containers. */
+function failureText(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  const kind = error instanceof SagekitError || (error as Error).name === 'ImageError' || (error as Error).name === 'ChannelDataError' ? 'ClientError' : 'InternalServerError';
+  return `${kind}: ${message}`.slice(0, FAILURE_REASON_MAX);
+}
