@@ -7,8 +7,6 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { createInterface } from 'node:readline';
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SecondaryStatus, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type Docker from 'dockerode';
@@ -23,6 +21,7 @@ import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
 import { hostNames, writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
 import { ensureImage } from './image.js';
+import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
@@ -300,29 +299,30 @@ export class LocalRun {
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
-  private async attach(host: HostRun): Promise<Promise<void>> {
+  private async attach(host: HostRun): Promise<{ finished: Promise<void> }> {
     // Podman answers an attach only once the container runs, so the caller starts the container
     // while this waits; `logs: true` replays what was printed before the attach took hold.
     const stream = (await host.container!.attach({ stream: true, stdout: true, stderr: true, logs: true })) as NodeJS.ReadableStream & {
       destroy?: () => void;
     };
     host.output = stream;
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
+    const splitter = (kind: 'stdout' | 'stderr') =>
+      new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
+    const stdout = splitter('stdout');
+    const stderr = splitter('stderr');
     this.engine.docker.modem.demuxStream(stream, stdout, stderr);
+    let ended = false;
     const endBoth = () => {
+      if (ended) return;
+      ended = true;
       stdout.end();
       stderr.end();
     };
     stream.on('end', endBoth);
     stream.on('close', endBoth);
-    const read = (source: PassThrough, kind: 'stdout' | 'stderr') =>
-      new Promise<void>((resolve) => {
-        const lines = createInterface({ input: source, crlfDelay: Infinity });
-        lines.on('line', (message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
-        lines.once('close', () => resolve());
-      });
-    return Promise.all([read(stdout, 'stdout'), read(stderr, 'stderr')]).then(() => undefined);
+    const finished = (w: LineSplitter) => new Promise<void>((resolve) => w.once('finish', () => resolve()));
+    // Wrapped: an async function returning a bare promise would wait for it.
+    return { finished: Promise.all([finished(stdout), finished(stderr)]).then(() => undefined) };
   }
 
   private onLine(line: LogLine, host: HostRun): void {
@@ -352,7 +352,7 @@ export class LocalRun {
 
     const pipeControllers = this.hosts.map(() => new AbortController());
     const pipes: Promise<void>[] = [];
-    const attached: Promise<Promise<void>>[] = [];
+    const attached: Promise<{ finished: Promise<void> }>[] = [];
     for (const [index, host] of this.hosts.entries()) {
       attached.push(this.attach(host));
       await host.container!.start();
@@ -364,11 +364,10 @@ export class LocalRun {
         );
       }
     }
-    const outputs = await Promise.all(attached);
+    const outputs = (await Promise.all(attached)).map((a) => a.finished);
     await Promise.all(
       this.hosts.map(async (host, index) => {
-        const result = (await host.container!.wait()) as { StatusCode: number };
-        host.exitCode = result.StatusCode;
+        host.exitCode = ((await host.container!.wait()) as { StatusCode: number }).StatusCode;
         pipeControllers[index]!.abort();
         if (host.exitCode !== 0 && !this.stopReason && !this.failureReason) {
           this.failureReason = await this.hostFailure(host);
