@@ -30,7 +30,7 @@ export function reportJobEvents(events: JobEvents, term: Terminal, options: { ho
         announced.add(key);
         term.line(term.style('dim', `${p.kind}: ${p.label}`));
       }
-      if (p.done) term.line(term.style('dim', `${p.kind}: ${p.label} done (${formatBytes(p.loaded)})`));
+      if (p.done) term.line(term.style('dim', `${p.kind}: ${p.label} done${p.kind === 'build' ? '' : ` (${formatBytes(p.loaded)})`}`));
       return;
     }
     if (p.done) active.delete(key);
@@ -40,7 +40,12 @@ export function reportJobEvents(events: JobEvents, term: Terminal, options: { ho
       term.clearProgress();
       return;
     }
-    const amount = current.total ? `${formatBytes(current.loaded)}/${formatBytes(current.total)}` : formatBytes(current.loaded);
+    const amount =
+      current.kind === 'build'
+        ? `step ${current.loaded}`
+        : current.total
+          ? `${formatBytes(current.loaded)}/${formatBytes(current.total)}`
+          : formatBytes(current.loaded);
     const bar = current.total ? `${progressBar(current.loaded / current.total)} ` : '';
     term.progress(`${current.kind} ${bar}${amount} ${current.label}`);
   };
@@ -69,7 +74,7 @@ function secondsBetween(start: Date | undefined, end: Date | undefined): number 
 }
 
 /** The closing summary: status, duration, metrics table, where the model is. */
-export function summaryLines(describe: DescribeTrainingJobResponse, term: Terminal): string[] {
+export function summaryLines(describe: DescribeTrainingJobResponse, term: Terminal, backend: 'local' | 'aws' = 'aws'): string[] {
   const status = describe.TrainingJobStatus ?? 'Unknown';
   const colour = status === 'Completed' ? 'green' : status === 'InProgress' || status === 'Stopping' ? 'blue' : 'red';
   const lines: string[] = [];
@@ -77,7 +82,7 @@ export function summaryLines(describe: DescribeTrainingJobResponse, term: Termin
   lines.push(`${term.style('bold', describe.TrainingJobName ?? '')}: ${term.style(colour, status)}${secondary}`);
   const duration = describe.TrainingTimeInSeconds ?? secondsBetween(describe.TrainingStartTime, describe.TrainingEndTime);
   if (duration !== undefined) lines.push(`  duration   ${formatDuration(duration)}`);
-  if (describe.BillableTimeInSeconds !== undefined) {
+  if (describe.BillableTimeInSeconds !== undefined && backend === 'aws') {
     const training = describe.TrainingTimeInSeconds;
     const savings =
       describe.EnableManagedSpotTraining && training ? ` (spot savings ${Math.round((1 - describe.BillableTimeInSeconds / training) * 100)}%)` : '';

@@ -19,7 +19,7 @@ export function registerDescribe(program: Command, context: CliContext, wrap: Ac
           return 0;
         }
         const out = (line: string) => context.stdout.write(`${line}\n`);
-        for (const line of summaryLines(describe, context.term)) out(line);
+        for (const line of summaryLines(describe, context.term, job.backend)) out(line);
         out(`  backend    ${job.backend}`);
         out(`  image      ${describe.AlgorithmSpecification?.TrainingImage ?? ''}`);
         out(`  instances  ${describe.ResourceConfig?.InstanceCount ?? 1} x ${describe.ResourceConfig?.InstanceType ?? ''}`);

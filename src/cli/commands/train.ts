@@ -136,7 +136,7 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
     const outcome = await waitWithInterrupts(job, context, flags);
     const describe = await job.describe();
     unsubscribe();
-    for (const line of summaryLines(describe, term)) term.line(line);
+    for (const line of summaryLines(describe, term, job.backend)) term.line(line);
     if (context.flags().json) context.printJson(describe);
     if (outcome === 'detached') return 130;
     return describe.TrainingJobStatus === 'Completed' ? 0 : 1;
