@@ -43,8 +43,8 @@ interface HostRun {
   container?: Docker.Container;
   exitCode?: number;
   lastLines: string[];
-  /** The attach stream, closed by us if the engine does not end it when the container exits. */
-  output?: NodeJS.ReadableStream & { destroy?: () => void };
+  /** The output stream, closed by us if the engine does not end it when the container exits. */
+  output?: OutputStream;
 }
 
 /** A local job owned by this process. */
@@ -302,9 +302,7 @@ export class LocalRun {
   private async attach(host: HostRun): Promise<{ finished: Promise<void> }> {
     // Podman answers an attach only once the container runs, so the caller starts the container
     // while this waits; `logs: true` replays what was printed before the attach took hold.
-    const stream = (await host.container!.attach({ stream: true, stdout: true, stderr: true, logs: true })) as NodeJS.ReadableStream & {
-      destroy?: () => void;
-    };
+    const stream = await openOutput(host.container!);
     host.output = stream;
     const splitter = (kind: 'stdout' | 'stderr') =>
       new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
@@ -476,6 +474,29 @@ export class LocalRun {
     await this.persist();
     await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
     return this.snapshot();
+  }
+}
+
+type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
+
+/**
+ * A container's multiplexed output from its first byte. Attach is tried first (live, and with
+ * `logs: true` it replays earlier output); Podman refuses an attach that arrives while the
+ * container is being started (409), so it is retried, and a container that already ended is
+ * read through its logs instead.
+ */
+export async function openOutput(container: Docker.Container, attempts = 40): Promise<OutputStream> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await container.attach({ stream: true, stdout: true, stderr: true, logs: true })) as OutputStream;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 409 || attempt >= attempts) throw error;
+      const state = await container.inspect().then((i) => i.State, () => undefined);
+      if (state && !state.Running && state.Status !== 'created' && state.Status !== 'configured') {
+        return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }
 
