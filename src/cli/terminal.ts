@@ -33,9 +33,12 @@ export class Terminal {
     this.colour = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : this.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
   }
 
-  /** Terminal width (80 when unknown). */
+  /** Terminal width: the terminal's, else $COLUMNS, else 80 (pseudo-terminals may report 0). */
   get columns(): number {
-    return (this.stream as Partial<WriteStream>).columns ?? 80;
+    const reported = (this.stream as Partial<WriteStream>).columns;
+    if (reported && reported >= 20) return reported;
+    const env = Number(process.env.COLUMNS);
+    return Number.isInteger(env) && env >= 20 ? env : 80;
   }
 
   /** `text` in a style, when colours are on. */

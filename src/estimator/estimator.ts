@@ -6,7 +6,7 @@
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
-import { NotFoundError } from '../errors.js';
+import { EnvironmentError, NotFoundError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
@@ -154,6 +154,17 @@ export class Estimator {
       }
     }
     const [{ Session }, { attachAwsJob }] = await Promise.all([import('../aws/session.js'), import('../aws/index.js')]);
-    return attachAwsJob(jobName, options.session ?? new Session());
+    try {
+      return await attachAwsJob(jobName, options.session ?? new Session());
+    } catch (error) {
+      // Not local, and SageMaker cannot even be asked: say both, as one "not found".
+      if (options.backend !== 'aws' && error instanceof EnvironmentError) {
+        throw new NotFoundError(
+          `no local training job named ${jobName}, and SageMaker could not be checked: ${error.message}`,
+          'list jobs with: sagekit list; for a SageMaker job configure AWS (region, credentials) or pass --region',
+        );
+      }
+      throw error;
+    }
   }
 }
