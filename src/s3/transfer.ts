@@ -100,7 +100,7 @@ export async function uploadBody(
   s3: S3Client,
   location: S3Location,
   body: Readable | Buffer | string,
-  options: TransferOptions & { total?: number; contentType?: string; kmsKeyId?: string } = {},
+  options: TransferOptions & { total?: number; contentType?: string; kmsKeyId?: string; metadata?: Record<string, string> } = {},
 ): Promise<void> {
   const label = options.label ?? `s3://${location.bucket}/${location.key}`;
   const upload = new Upload({
@@ -110,6 +110,7 @@ export async function uploadBody(
       Key: location.key,
       Body: body,
       ...(options.contentType ? { ContentType: options.contentType } : {}),
+      ...(options.metadata ? { Metadata: options.metadata } : {}),
       ...(options.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: options.kmsKeyId } : {}),
     },
     queueSize: 4,
@@ -139,7 +140,7 @@ export async function uploadFile(
   s3: S3Client,
   file: string,
   location: S3Location,
-  options: TransferOptions & { contentType?: string; kmsKeyId?: string } = {},
+  options: TransferOptions & { contentType?: string; kmsKeyId?: string; metadata?: Record<string, string> } = {},
 ): Promise<void> {
   const { size } = await stat(file);
   await uploadBody(s3, location, createReadStream(file), { ...options, total: size });

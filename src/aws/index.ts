@@ -1,0 +1,93 @@
+/**
+ * The aws backend: runs the CreateTrainingJob request on Amazon SageMaker, uploading local
+ * inputs first, and gives back a non-blocking {@link AwsTrainingJob} handle.
+ */
+import { CreateTrainingJobCommand, ListTrainingJobsCommand, type TrainingJobStatus } from '@aws-sdk/client-sagemaker';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { extractTar } from '../archive/extract.js';
+import type { StartContext } from '../backend.js';
+import type { Progress } from '../events.js';
+import type { JobSummary, TrainingJob } from '../job.js';
+import { openObjectStream, progressCounter } from '../s3/transfer.js';
+import { isS3Uri, parseS3Uri } from '../s3/uri.js';
+import { UsageError } from '../errors.js';
+import { createTrainingJobError } from './errors.js';
+import { AwsTrainingJob, type AwsJobTiming } from './job.js';
+import { withRetry } from './retry.js';
+import type { Session } from './session.js';
+import { uploadLocalInputs } from './upload-inputs.js';
+
+export { AwsTrainingJob, spotSavings, type AwsJobTiming, type AwsWaitOptions } from './job.js';
+export { Session, getExecutionRole, type SessionOptions } from './session.js';
+
+/** Uploads local inputs, creates the job, and returns its handle at once. */
+export async function startAwsJob(context: StartContext & { session: Session; timing?: AwsJobTiming }): Promise<TrainingJob> {
+  const { session, events } = context;
+  let request = context.request;
+  const hasLocalInputs = (request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
+  if (hasLocalInputs) {
+    const bucket = await session.ensureDefaultBucket();
+    request = (await uploadLocalInputs(request, { s3: session.s3(), bucket, events })).request;
+  }
+  try {
+    await withRetry(() => session.sagemaker().send(new CreateTrainingJobCommand(request)), {
+      ...(context.timing?.retryBaseMs !== undefined && { baseDelayMs: context.timing.retryBaseMs }),
+    });
+  } catch (error) {
+    throw createTrainingJobError(error, request);
+  }
+  events.emit('info', `created SageMaker training job ${request.TrainingJobName} in ${await session.getRegion()}`);
+  return new AwsTrainingJob(request.TrainingJobName!, session, events, context.timing);
+}
+
+/** The handle of an existing SageMaker job (NotFoundError when there is none). */
+export async function attachAwsJob(name: string, session: Session, timing?: AwsJobTiming): Promise<TrainingJob> {
+  const job = new AwsTrainingJob(name, session, undefined, timing);
+  await job.describe();
+  return job;
+}
+
+/** Recent SageMaker jobs, newest first. */
+export async function listAwsJobs(
+  session: Session,
+  options: { statusEquals?: string; nameContains?: string; maxResults?: number } = {},
+): Promise<JobSummary[]> {
+  const result = await withRetry(() =>
+    session.sagemaker().send(
+      new ListTrainingJobsCommand({
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: Math.min(100, Math.max(1, options.maxResults ?? 20)),
+        ...(options.statusEquals && { StatusEquals: options.statusEquals as TrainingJobStatus }),
+        ...(options.nameContains && { NameContains: options.nameContains }),
+      }),
+    ),
+  );
+  return (result.TrainingJobSummaries ?? []).map((s) => {
+    const created = s.CreationTime ? new Date(s.CreationTime).getTime() : 0;
+    const end = s.TrainingEndTime ? new Date(s.TrainingEndTime).getTime() : undefined;
+    return {
+      name: s.TrainingJobName ?? '',
+      backend: 'aws' as const,
+      status: s.TrainingJobStatus ?? 'Unknown',
+      ...(s.SecondaryStatus && { secondaryStatus: s.SecondaryStatus }),
+      creationTime: created,
+      ...(end !== undefined && { endTime: end }),
+      durationSeconds: ((end ?? Date.now()) - created) / 1000,
+    };
+  });
+}
+
+/**
+ * Downloads a `model.tar.gz` (or any tar.gz) from S3 and unpacks it into `destination`,
+ * refusing entries that would escape it.
+ */
+export async function downloadArtifacts(
+  uri: string,
+  destination: string,
+  options: { s3: S3Client; onProgress?: (p: Progress) => void; signal?: AbortSignal },
+): Promise<void> {
+  if (!isS3Uri(uri)) throw new UsageError(`not an S3 URI: ${uri}`);
+  const { body, size } = await openObjectStream(options.s3, parseS3Uri(uri), options.signal);
+  await extractTar(body.pipe(progressCounter('download', uri, size, options.onProgress)), destination, options.signal);
+}
