@@ -69,18 +69,25 @@ async function confirmStop(context: CliContext, jobName: string): Promise<boolea
 async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: TrainFlags): Promise<'ended' | 'detached'> {
   const detach = new AbortController();
   let interrupts = 0;
+  let stopping = false;
   const onInterrupt = () => {
     interrupts++;
-    if (interrupts > 1) {
-      context.term.line('interrupted again: exiting now');
+    if (interrupts > 2 || (interrupts > 1 && !stopping)) {
+      context.term.line('interrupted again: exiting now (sagekit cleans up what is left at the next run)');
       process.exit(130);
+    }
+    if (stopping) {
+      // A second stop of a local job kills its containers at once; artifacts are still saved.
+      context.term.line(context.term.style('yellow', `killing ${job.name} now…`));
+      void job.stop();
+      return;
     }
     void (async () => {
       const stop = job.backend === 'local' || flags.stopOnInterrupt || (await confirmStop(context, job.name));
       if (stop) {
-        context.term.line(context.term.style('yellow', `stopping ${job.name} (Ctrl-C again to exit at once)…`));
+        stopping = true;
+        context.term.line(context.term.style('yellow', `stopping ${job.name} (Ctrl-C again to ${job.backend === 'local' ? 'kill it at once' : 'exit'})…`));
         await job.stop();
-        interrupts = 0;
       } else {
         context.term.line(`${job.name} keeps running on SageMaker; follow it with: sagekit logs ${job.name} --follow`);
         detach.abort();

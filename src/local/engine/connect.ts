@@ -4,6 +4,8 @@
  * says what was tried and how to start one.
  */
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import { dockerodeOptions, engineCandidates, type EngineCandidate } from './strategies.js';
@@ -17,17 +19,47 @@ export interface Engine {
   version: string;
 }
 
-const PING_TIMEOUT_MS = 3000;
+const PING_TIMEOUT_MS = 10_000;
+const PING_ATTEMPTS = 3;
+
+/** Errors of a busy engine rather than an absent one: worth asking again. */
+function transient(error: unknown): boolean {
+  return /socket hang up|ECONNRESET|EAGAIN|timeout|EPIPE/i.test(`${(error as Error).message} ${(error as { code?: string }).code ?? ''}`);
+}
+
+async function askVersion(docker: Docker): Promise<Docker.DockerVersion> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await docker.version();
+    } catch (error) {
+      if (attempt >= PING_ATTEMPTS || !transient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+/**
+ * Connection options of a client. Node 20's default agent keeps sockets alive, and reusing one
+ * the engine has just closed fails with "socket hang up"; a fresh connection per request is
+ * cheap on a local socket and never stale.
+ */
+function clientOptions(host: string): Docker.DockerOptions {
+  const target = dockerodeOptions(host);
+  const agent = 'socketPath' in target || target.protocol === 'http' ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false });
+  // docker-modem honours `agent`; @types/dockerode does not list it.
+  return { ...target, agent } as unknown as Docker.DockerOptions;
+}
 
 async function tryCandidate(candidate: EngineCandidate): Promise<Engine | string> {
-  const options = dockerodeOptions(candidate.host);
-  if ('socketPath' in options && !existsSync(options.socketPath)) return 'no such socket';
+  const target = dockerodeOptions(candidate.host);
+  if ('socketPath' in target && !existsSync(target.socketPath)) return 'no such socket';
+  const options = clientOptions(candidate.host);
   const docker = new Docker({ ...options, timeout: PING_TIMEOUT_MS });
   try {
-    const version = await docker.version();
+    const version = await askVersion(docker);
     const podman = (version.Components ?? []).some((c) => /podman/i.test(c.Name)) || /podman/i.test(JSON.stringify(version.Platform ?? ''));
     // The short timeout is for detection only: builds, pulls and waits take as long as they take.
-    return { docker: new Docker(options), host: candidate.host, kind: podman ? 'podman' : 'docker', version: version.Version };
+    return { docker: new Docker(clientOptions(candidate.host)), host: candidate.host, kind: podman ? 'podman' : 'docker', version: version.Version };
   } catch (error) {
     return (error as Error).message.split('\n')[0] ?? 'no answer';
   }
