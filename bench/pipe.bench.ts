@@ -19,16 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { JobEvents } from '../src/events.js';
 import { makeFifo } from '../src/local/data/fifo.js';
 import { stageInputs } from '../src/local/data/stage-inputs.js';
+import { isMain, printResults, type BenchResult } from './result.js';
 
-/** One benchmark's outcome, as `bench/run.ts` prints it. */
-export interface BenchResult {
-  name: string;
-  baseline: string;
-  ratio: number;
-  goal: string;
-  pass: boolean;
-  details?: string;
-}
 
 const GOAL = 0.8;
 const RUNS = 3;
@@ -128,13 +120,7 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-/** Prints results as a table. */
-export function printResults(results: readonly BenchResult[]): void {
-  console.table(
-    results.map((r) => ({ benchmark: r.name, baseline: r.baseline, ratio: `${r.ratio.toFixed(2)}x`, goal: r.goal, pass: r.pass ? 'yes' : 'NO', details: r.details ?? '' })),
-  );
-}
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   printResults(await run());
 }
