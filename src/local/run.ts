@@ -300,8 +300,6 @@ export class LocalRun {
 
   /** Streams a container's output into log events, the record and the metric parser. */
   private async attach(host: HostRun): Promise<{ finished: Promise<void> }> {
-    // Podman answers an attach only once the container runs, so the caller starts the container
-    // while this waits; `logs: true` replays what was printed before the attach took hold.
     const stream = await openOutput(host.container!);
     host.output = stream;
     const splitter = (kind: 'stdout' | 'stderr') =>
@@ -338,7 +336,7 @@ export class LocalRun {
   private async runContainers(): Promise<void> {
     const network = await this.createNetwork();
     const env = await containerEnvironment(this.request, this.region, this.settings.passAwsCredentials === true);
-    for (const host of this.hosts) host.container = await this.createContainer(host, network, env);
+    await Promise.all(this.hosts.map(async (host) => (host.container = await this.createContainer(host, network, env))));
     if (this.stopReason) return;
 
     const start = new Date();
@@ -351,9 +349,10 @@ export class LocalRun {
     const pipeControllers = this.hosts.map(() => new AbortController());
     const pipes: Promise<void>[] = [];
     const attached: Promise<{ finished: Promise<void> }>[] = [];
+    // All hosts start together, as SageMaker's instances do (their names already resolve).
+    await Promise.all(this.hosts.map((host) => host.container!.start()));
     for (const [index, host] of this.hosts.entries()) {
       attached.push(this.attach(host));
-      await host.container!.start();
       if (this.staged) {
         pipes.push(
           this.staged.feedPipes(index, pipeControllers[index]!.signal).catch((error: unknown) => {
@@ -365,7 +364,7 @@ export class LocalRun {
     const outputs = (await Promise.all(attached)).map((a) => a.finished);
     await Promise.all(
       this.hosts.map(async (host, index) => {
-        host.exitCode = ((await host.container!.wait()) as { StatusCode: number }).StatusCode;
+        host.exitCode = await exitCodeOf(host.container!);
         pipeControllers[index]!.abort();
         if (host.exitCode !== 0 && !this.stopReason && !this.failureReason) {
           this.failureReason = await this.hostFailure(host);
@@ -480,24 +479,25 @@ export class LocalRun {
 type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
 
 /**
- * A container's multiplexed output from its first byte. Attach is tried first (live, and with
- * `logs: true` it replays earlier output); Podman refuses an attach that arrives while the
- * container is being started (409), so it is retried, and a container that already ended is
- * read through its logs instead.
+ * A container's multiplexed output from its first byte, read by following its logs (which
+ * replay everything printed so far and end when the container exits). Attaching instead races
+ * the container's start on Podman (refused mid-start, or reset for very fast exits) and its
+ * stream may outlive the container.
  */
-export async function openOutput(container: Docker.Container, attempts = 40): Promise<OutputStream> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await container.attach({ stream: true, stdout: true, stderr: true, logs: true })) as OutputStream;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 409 || attempt >= attempts) throw error;
-      const state = await container.inspect().then((i) => i.State, () => undefined);
-      if (state && !state.Running && state.Status !== 'created' && state.Status !== 'configured') {
-        return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+export async function openOutput(container: Docker.Container): Promise<OutputStream> {
+  return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
+}
+
+/** The exit code of a container; engines that lose track of a fast exit (-1) are asked again. */
+export async function exitCodeOf(container: Docker.Container): Promise<number> {
+  const result = (await container.wait().catch(() => ({ StatusCode: -1 }))) as { StatusCode: number };
+  if (result.StatusCode >= 0) return result.StatusCode;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const state = await container.inspect().then((i) => i.State, () => undefined);
+    if (state && !state.Running && state.Status !== 'created') return state.ExitCode;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return result.StatusCode;
 }
 
 /** Addresses .2, .3, … of an IPv4 subnet (the gateway has .1). */

@@ -14,9 +14,6 @@ import { dockerodeOptions, engineCandidates, type EngineCandidate } from './stra
 export interface Engine {
   docker: Docker;
   host: string;
-  /** `docker` or `podman`, from the engine's version endpoint. */
-  kind: 'docker' | 'podman';
-  version: string;
 }
 
 const PING_TIMEOUT_MS = 10_000;
@@ -27,10 +24,12 @@ function transient(error: unknown): boolean {
   return /socket hang up|ECONNRESET|EAGAIN|timeout|EPIPE/i.test(`${(error as Error).message} ${(error as { code?: string }).code ?? ''}`);
 }
 
-async function askVersion(docker: Docker): Promise<Docker.DockerVersion> {
+/** `/_ping`: the cheapest call every engine answers (Podman's `/version` takes a second). */
+async function ping(docker: Docker): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await docker.version();
+      await docker.ping();
+      return;
     } catch (error) {
       if (attempt >= PING_ATTEMPTS || !transient(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
@@ -56,10 +55,9 @@ async function tryCandidate(candidate: EngineCandidate): Promise<Engine | string
   const options = clientOptions(candidate.host);
   const docker = new Docker({ ...options, timeout: PING_TIMEOUT_MS });
   try {
-    const version = await askVersion(docker);
-    const podman = (version.Components ?? []).some((c) => /podman/i.test(c.Name)) || /podman/i.test(JSON.stringify(version.Platform ?? ''));
+    await ping(docker);
     // The short timeout is for detection only: builds, pulls and waits take as long as they take.
-    return { docker: new Docker(clientOptions(candidate.host)), host: candidate.host, kind: podman ? 'podman' : 'docker', version: version.Version };
+    return { docker: new Docker(clientOptions(candidate.host)), host: candidate.host };
   } catch (error) {
     return (error as Error).message.split('\n')[0] ?? 'no answer';
   }
