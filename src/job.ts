@@ -3,6 +3,7 @@
  * `@aws-sdk/lib-storage`'s `Upload`: one object, events, a promise to await, a way to stop).
  */
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import { TrainingJobError } from './errors.js';
 import type { JobEvents, LogLine } from './events.js';
 
 /** Which backend runs a job. */
@@ -25,6 +26,28 @@ export interface WaitOptions {
   throwOnFailure?: boolean;
   /** Abort waiting (the job keeps running; call `stop()` to stop it). */
   signal?: AbortSignal;
+}
+
+/**
+ * What `wait()` ends with on either backend: the document, or — unless the caller opted out —
+ * a {@link TrainingJobError} when the job ended other than Completed.
+ */
+export async function settleWait(
+  jobName: string,
+  doc: DescribeTrainingJobResponse,
+  options: WaitOptions,
+  lastLogLines: () => readonly string[] | Promise<readonly string[]>,
+): Promise<DescribeTrainingJobResponse> {
+  if ((options.throwOnFailure ?? true) && doc.TrainingJobStatus !== 'Completed') {
+    throw new TrainingJobError({
+      jobName,
+      status: doc.TrainingJobStatus ?? 'Failed',
+      secondaryStatus: doc.SecondaryStatus,
+      failureReason: doc.FailureReason,
+      lastLogLines: await lastLogLines(),
+    });
+  }
+  return doc;
 }
 
 /** Options of {@link TrainingJob.logs}. */

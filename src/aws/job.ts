@@ -7,9 +7,9 @@ import {
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
-import { NotFoundError, TrainingJobError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { JobEvents, type LogLine } from '../events.js';
-import { isTerminalStatus, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
+import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
 import { credentialsError, isCredentialError } from './errors.js';
 import { tailJobLogs, type TailTiming } from './logs.js';
 import { sleep, withRetry } from './retry.js';
@@ -113,16 +113,7 @@ export class AwsTrainingJob implements TrainingJob {
       throw error;
     }
     this.summarize(doc);
-    if ((options.throwOnFailure ?? true) && doc.TrainingJobStatus !== 'Completed') {
-      throw new TrainingJobError({
-        jobName: this.name,
-        status: doc.TrainingJobStatus ?? 'Failed',
-        secondaryStatus: doc.SecondaryStatus,
-        failureReason: doc.FailureReason,
-        lastLogLines: [...this.lastLines],
-      });
-    }
-    return doc;
+    return settleWait(this.name, doc, options, () => [...this.lastLines]);
   }
 
   private remember(line: LogLine): void {

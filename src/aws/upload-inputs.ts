@@ -14,7 +14,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Channel, CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { UsageError } from '../errors.js';
 import type { JobEvents } from '../events.js';
-import { createLimiter } from '../local/data/concurrency.js';
+import { createLimiter } from '../util/concurrency.js';
 import { uploadFile } from '../s3/transfer.js';
 import { fileUriToPath, formatS3Uri, isFileUri } from '../s3/uri.js';
 

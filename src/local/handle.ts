@@ -4,9 +4,9 @@
  */
 import { open, writeFile } from 'node:fs/promises';
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
-import { NotFoundError, TrainingJobError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { JobEvents, type LogLine } from '../events.js';
-import { isTerminalStatus, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
+import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
 import { connectEngine } from './engine/connect.js';
 import { removeJobResources } from './leftovers.js';
 import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
@@ -114,16 +114,7 @@ export class LocalJobHandle implements TrainingJob {
         doc = await describeRecorded(this.paths);
       }
     }
-    if ((options.throwOnFailure ?? true) && doc.TrainingJobStatus !== 'Completed') {
-      throw new TrainingJobError({
-        jobName: this.name,
-        status: doc.TrainingJobStatus ?? 'Failed',
-        secondaryStatus: doc.SecondaryStatus,
-        failureReason: doc.FailureReason,
-        lastLogLines: await this.lastLines(),
-      });
-    }
-    return doc;
+    return settleWait(this.name, doc, options, () => this.lastLines());
   }
 
   private async lastLines(count = 20): Promise<string[]> {

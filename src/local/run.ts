@@ -34,6 +34,8 @@ export const DEFAULT_STOP_GRACE_SECONDS = 120;
 /** SageMaker caps FailureReason at 1024 characters. */
 const FAILURE_REASON_MAX = 1024;
 const LAST_LINES_KEPT = 20;
+/** How long a host's output may linger after its container exited before we close it. */
+const OUTPUT_DRAIN_MS = 2000;
 
 type StopReason = 'Stopped' | 'MaxRuntimeExceeded';
 
@@ -45,6 +47,8 @@ interface HostRun {
   lastLines: string[];
   /** The output stream, closed by us if the engine does not end it when the container exits. */
   output?: OutputStream;
+  /** The container's removal, started as soon as it exited and its output drained. */
+  removal?: Promise<void>;
 }
 
 /** A local job owned by this process. */
@@ -373,14 +377,13 @@ export class LocalRun {
           const grace = this.settings.stopGracePeriodSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
           this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
         }
+        await drainOutput(host, outputs[index]!);
+        // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
+        host.removal = removeContainer(host.container!);
       }),
     );
     this.doc = { ...this.doc, TrainingEndTime: new Date() };
-    // Output normally ends with the container; give stragglers a moment, then close the streams.
-    const drained = Promise.all(outputs);
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2000).unref());
-    if ((await Promise.race([drained, timeout])) === 'timeout') for (const host of this.hosts) host.output?.destroy?.();
-    await Promise.all([drained, ...pipes]);
+    await Promise.all(pipes);
   }
 
   private async hostFailure(host: HostRun): Promise<string> {
@@ -421,8 +424,10 @@ export class LocalRun {
         return undefined;
       }
     };
-    const model = await pack('model', this.hosts.map((h) => path.join(h.dir, 'model')));
-    await pack('output', this.hosts.map((h) => path.join(h.dir, 'output', 'data')));
+    const [model] = await Promise.all([
+      pack('model', this.hosts.map((h) => path.join(h.dir, 'model'))),
+      pack('output', this.hosts.map((h) => path.join(h.dir, 'output', 'data'))),
+    ]);
     if (model) this.doc = { ...this.doc, ModelArtifacts: { S3ModelArtifacts: model.uri } };
     try {
       await this.checkpoints?.stop();
@@ -434,9 +439,7 @@ export class LocalRun {
   private async cleanUp(): Promise<void> {
     clearTimeout(this.killTimer);
     clearInterval(this.stopWatcher);
-    await Promise.all(
-      this.hosts.map((host) => host.container?.remove({ force: true, v: true }).catch(() => undefined)),
-    );
+    await Promise.all(this.hosts.map((host) => host.removal ?? (host.container && removeContainer(host.container))));
     await this.network?.remove().catch(() => undefined);
     await this.staged?.cleanup().catch(() => undefined);
     await rm(this.paths.work, { recursive: true, force: true });
@@ -484,6 +487,23 @@ type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
  * the container's start on Podman (refused mid-start, or reset for very fast exits) and its
  * stream may outlive the container.
  */
+/** Waits for a host's output to end with its container; closes it if it lingers (some engines keep it open). */
+async function drainOutput(host: HostRun, finished: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), OUTPUT_DRAIN_MS)));
+  if ((await Promise.race([finished, timeout])) === 'timeout') host.output?.destroy?.();
+  clearTimeout(timer);
+  await finished;
+}
+
+/** Removes a container and its anonymous volumes; one already gone is fine. */
+function removeContainer(container: Docker.Container): Promise<void> {
+  return container.remove({ force: true, v: true }).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
 export async function openOutput(container: Docker.Container): Promise<OutputStream> {
   return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
 }

@@ -19,7 +19,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
 import { downloadObject, listObjects, uploadFile } from '../../s3/transfer.js';
 import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri, type S3Location } from '../../s3/uri.js';
-import { createLimiter, mapLimited } from './concurrency.js';
+import { createLimiter, mapLimited } from '../../util/concurrency.js';
 import { destinationFor } from './placement.js';
 import { walkFiles } from './sources.js';
 

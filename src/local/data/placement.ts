@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
 import { downloadObject } from '../../s3/transfer.js';
 import { formatS3Uri } from '../../s3/uri.js';
-import { mapLimited, type Limiter } from './concurrency.js';
+import { mapLimited, type Limiter } from '../../util/concurrency.js';
 import type { DataItem } from './sources.js';
 
 /**

@@ -33,7 +33,7 @@ import type { Channel } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { extractTar } from '../../archive/extract.js';
 import type { JobEvents } from '../../events.js';
-import { createLimiter, type Limiter } from './concurrency.js';
+import { createLimiter, type Limiter } from '../../util/concurrency.js';
 import { assignToHosts, shuffleItems, type Distribution } from './distribution.js';
 import { ChannelDataError } from './errors.js';
 import { makeFifo } from './fifo.js';
