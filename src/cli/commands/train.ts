@@ -158,7 +158,7 @@ export function registerTrain(program: Command, context: CliContext, wrap: Actio
     .command('train')
     .description('validate a job file, then run it locally (instanceType: local) or on SageMaker (ml.*)')
     .requiredOption('-c, --config <file>', 'job file (YAML or JSON)')
-    .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing')
+    .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)')
     .option('--no-wait', 'return as soon as the job started (prints its name)')
     .option('--job-name <name>', 'fixed job name (default: <base>-<timestamp>)')
     .option('--instance-type <type>', 'override instanceType: local, local_gpu or ml.*')
