@@ -269,6 +269,45 @@ describe('Pipe mode', () => {
     expect(staged.bindsFor(0)).toEqual([]);
   });
 
+  it('serves another epoch to a reader that comes back: <channel>_1, _2 …, the next pipe ready before the current one ends', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    await writeTree(dir.dir, { 'a.txt': 'first\n', 'b.txt': 'second\n', 'c.txt': 'third\n' });
+    const { staged, hostDirs } = await stage([channel('train', pathToFileUri(dir.dir), pipe)]);
+    const fifo = (epoch: number) => path.join(hostDirs[0]!, `input/data/train_${epoch}`);
+    expect((await lstat(fifo(1))).isFIFO()).toBe(true);
+    const controller = new AbortController();
+    const [first] = await Promise.all([readFifo(fifo(0)), staged.feedPipes(0, controller.signal)]);
+    const second = await readFifo(fifo(1));
+    expect((await lstat(fifo(2))).isFIFO()).toBe(true);
+    const third = await readFifo(fifo(2));
+    for (const read of [first, second, third]) expect(Buffer.concat(read.data).toString()).toBe('first\nsecond\nthird\n');
+    controller.abort();
+    await staged.cleanup();
+    expect(await exists(fifo(3))).toBe(false);
+  });
+
+  it('reshuffles a channel with a ShuffleConfig at every epoch, reproducibly', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, `${i}\n`]));
+    await writeTree(dir.dir, files);
+    const readEpochs = async () => {
+      const { staged, hostDirs } = await stage([channel('train', pathToFileUri(dir.dir), { ...pipe, ShuffleConfig: { Seed: 7 } })]);
+      const fifo = (epoch: number) => path.join(hostDirs[0]!, `input/data/train_${epoch}`);
+      const controller = new AbortController();
+      const [first] = await Promise.all([readFifo(fifo(0)), staged.feedPipes(0, controller.signal)]);
+      const second = await readFifo(fifo(1));
+      controller.abort();
+      return [first, second].map((read) => Buffer.concat(read.data).toString());
+    };
+    const [first, second] = await readEpochs();
+    const lines = (text: string) => text.trim().split('\n');
+    expect(lines(first!).sort()).toEqual(lines(second!).sort());
+    expect(second).not.toBe(first);
+    expect(await readEpochs()).toEqual([first, second]);
+  });
+
   it('resolves when the reader closes early', async () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);

@@ -158,6 +158,7 @@ describe('local backend: the SageMaker container contract', () => {
 
     expect(probe('algo-1', 'data.txt')).toBe(`./train/a.csv ${md5(trainFiles['a.csv'])}\n./train/nested/b.csv ${md5(trainFiles['nested/b.csv'])}\n`);
     expect(probe('algo-1', 'pipe-stream_0.md5').trim()).toBe(md5(pipeBytes));
+    expect(probe('algo-1', 'pipe-stream_1.md5').trim()).toBe(md5(pipeBytes));
 
     expect(ran.logs.filter((l) => l.stream === 'stdout').map((l) => l.message)).toContain('probe on algo-1 mode=normal');
     expect(ran.logs.find((l) => l.message === 'a warning on stderr')?.stream).toBe('stderr');

@@ -37,6 +37,12 @@ export interface PipeSpec {
   uri: string;
   /** Host path of the FIFO. */
   fifo: string;
+  /** Host path of the channel's FIFOs without the `_<epoch>` suffix. */
+  fifoBase: string;
+  /** Which pass over the channel this pipe serves (0 first). */
+  epoch: number;
+  /** The channel's ShuffleConfig seed: later epochs are reshuffled from it. */
+  shuffleSeed?: number;
   /** Host name, for progress labels. */
   host: string;
   items: readonly DataItem[];
@@ -74,7 +80,7 @@ async function openItem(item: DataItem, ctx: PipeContext): Promise<{ body: Reada
  * has opened the pipe yet). Rejects with a {@link ChannelDataError} when an object cannot be read.
  */
 export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> {
-  const label = `${spec.channel} -> ${spec.host} (pipe)`;
+  const label = `${spec.channel} -> ${spec.host} (pipe${spec.epoch > 0 ? `, epoch ${spec.epoch}` : ''})`;
   if (spec.copier) {
     try {
       const result = await spec.copier.run(ctx.signal, (loaded) => ctx.events.emit('progress', { kind: 'download', label, loaded }));

@@ -14,8 +14,11 @@
  *   SageMaker (its API reference: "CompressionType is used only in Pipe input mode"): the files are
  *   given as they are, and a warning says so.
  *
- * Pipe mode: a FIFO `/opt/ml/input/data/<channel>_0` per host, fed by {@link StagedInputs.feedPipes}
- * once the container runs (see `pipe-feed.ts`). Only the first epoch's pipe (`_0`) exists.
+ * Pipe mode: FIFOs `/opt/ml/input/data/<channel>_<epoch>` per host, fed by
+ * {@link StagedInputs.feedPipes} once the container runs (see `pipe-feed.ts`). As on SageMaker, a
+ * reader that wants another pass opens the next epoch's pipe and gets the channel again (reshuffled
+ * with the channel's seed when it has a ShuffleConfig). The pipe of epoch N+1 exists before epoch N
+ * can end, so a reader moving on never finds it missing.
  *
  * Model channel (`ContentType: application/x-sagemaker-model`): as on SageMaker the object (e.g.
  * `model.tar.gz`) is placed in the channel directory; sagekit additionally extracts every
@@ -38,7 +41,7 @@ import { assignToHosts, shuffleItems, type Distribution } from './distribution.j
 import { ChannelDataError } from './errors.js';
 import { makeFifo } from './fifo.js';
 import { FifoCopier } from './fifo-worker.js';
-import { canUseCopier, feedPipe, type PipeSpec } from './pipe-feed.js';
+import { canUseCopier, feedPipe, type PipeContext, type PipeSpec } from './pipe-feed.js';
 import { assertDistinctPaths, ChannelProgress, describeItem, placeItems } from './placement.js';
 import { RECORDIO_MAX_LENGTH } from './recordio.js';
 import { classifySource, containsFile, listItems, type ChannelSource, type DataItem, type LocalItem, type SourceContext } from './sources.js';
@@ -54,7 +57,11 @@ export interface ContainerBind {
 export interface StagedInputs {
   /** Extra binds for host i (0-based: algo-(i+1)), added after the host dir bound at /opt/ml. */
   bindsFor(hostIndex: number): ContainerBind[];
-  /** Feeds host i's Pipe-mode FIFOs; called right after its container started. Resolves when every pipe was written fully (or its reader went away / the signal aborted). */
+  /**
+   * Feeds host i's Pipe-mode FIFOs; called right after its container started. Resolves when every
+   * first-epoch pipe (`_0`) was written fully (or its reader went away / the signal aborted); later
+   * epochs go on being served, for readers that come back, until the signal aborts or cleanup.
+   */
   feedPipes(hostIndex: number, signal: AbortSignal): Promise<void>;
   /** Removes temporary downloads and FIFOs. Idempotent. */
   cleanup(): Promise<void>;
@@ -165,9 +172,40 @@ export async function stageInputs(options: StageInputsOptions): Promise<StagedIn
       } finally {
         running.delete(work);
       }
+      for (const spec of specs) {
+        const later = serveLaterEpochs(spec, ctx, state).catch((error: unknown) => {
+          if (!combined.aborted) options.events.warnOnce(`Pipe-mode channel "${spec.channel}" on ${spec.host}: ${(error as Error).message}`);
+        });
+        running.add(later);
+        void later.finally(() => running.delete(later));
+      }
     },
     cleanup,
   };
+}
+
+/** Host path of a channel's FIFO for one epoch: `<channel>_<epoch>`. */
+function epochFifo(fifoBase: string, epoch: number): string {
+  return `${fifoBase}_${epoch}`;
+}
+
+async function addFifo(state: StageState, fifo: string): Promise<void> {
+  state.fifos.push(fifo);
+  await makeFifo(fifo);
+}
+
+/**
+ * Serves epochs 1, 2 … of a pipe after the first one: each waits for its reader, so a container
+ * that reads once costs nothing more than a waiting open. Ends when the signal aborts.
+ */
+async function serveLaterEpochs(first: PipeSpec, ctx: PipeContext, state: StageState): Promise<void> {
+  for (let epoch = 1; !ctx.signal.aborted; epoch++) {
+    await addFifo(state, epochFifo(first.fifoBase, epoch + 1));
+    // SageMaker reshuffles a shuffled channel at the start of every Pipe-mode epoch.
+    const items = first.shuffleSeed === undefined ? first.items : shuffleItems(first.items, first.shuffleSeed + epoch);
+    const { copier: _firstEpochOnly, ...rest } = first;
+    await feedPipe({ ...rest, fifo: epochFifo(first.fifoBase, epoch), epoch, items }, ctx);
+  }
 }
 
 async function stageChannel(state: StageState, channel: Channel): Promise<void> {
@@ -222,15 +260,28 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
       if (big) fail(`${describeItem(big)} is larger than one RecordIO record can hold (${RECORDIO_MAX_LENGTH} bytes)`);
     }
     for (const [i, hostDir] of options.hostDirs.entries()) {
-      const fifo = `${hostChannelPath(hostDir, name)}_0`;
+      const fifoBase = hostChannelPath(hostDir, name);
+      const fifo = epochFifo(fifoBase, 0);
       await mkdir(path.dirname(fifo), { recursive: true });
-      state.fifos.push(fifo);
-      await makeFifo(fifo);
+      await addFifo(state, fifo);
+      await addFifo(state, epochFifo(fifoBase, 1));
       const items = shares[i] ?? [];
       const eager = state.copiers.length < EAGER_COPIERS;
       const copier = canUseCopier(items, gzip) ? new FifoCopier(fifo, items.map((item) => (item as LocalItem).path), recordIO, { eager }) : undefined;
       if (copier) state.copiers.push(copier);
-      state.pipes[i]!.push({ channel: name, uri, fifo, host: `algo-${i + 1}`, items, gzip, recordIO, ...(copier ? { copier } : {}) });
+      state.pipes[i]!.push({
+        channel: name,
+        uri,
+        fifo,
+        fifoBase,
+        epoch: 0,
+        host: `algo-${i + 1}`,
+        items,
+        gzip,
+        recordIO,
+        ...(seed !== undefined && { shuffleSeed: seed }),
+        ...(copier ? { copier } : {}),
+      });
     }
     return;
   }
