@@ -182,12 +182,18 @@ describe('File mode, s3:// sources', () => {
     expect(await readTree(hostView(staged, hostDirs, 0, 'train'))).toEqual({ 'other/d.csv': 'D', 'train/a.csv': 'A' });
   });
 
-  it('refuses a manifest without a prefix, and augmented manifests', async () => {
+  it('refuses a manifest without a prefix', async () => {
     await s3.put('bucket', 'manifests/bad.json', JSON.stringify(['a']));
     await expect(stage([channel('train', 's3://bucket/manifests/bad.json', {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(/first element is \{"prefix"/);
-    await expect(stage([channel('train', 's3://bucket/manifests/m.json', { InputMode: 'Pipe' }, { S3DataType: 'AugmentedManifestFile' })])).rejects.toThrow(
-      /AugmentedManifestFile is not supported/,
-    );
+  });
+
+  it('refuses an augmented manifest outside Pipe mode, without attributeNames, or with a line that lacks one', async () => {
+    await s3.put('bucket', 'aug/bad.jsonl', '{"source-ref": "s3://bucket/aug/one.bin", "label": 1}\n{"source-ref": "s3://bucket/aug/two.bin"}\n');
+    const augmented = (extra: Partial<Channel>, attributeNames?: string[]) =>
+      channel('train', 's3://bucket/aug/bad.jsonl', extra, { S3DataType: 'AugmentedManifestFile', ...(attributeNames && { AttributeNames: attributeNames }) });
+    await expect(stage([augmented({}, ['source-ref', 'label'])])).rejects.toThrow(/channel "train".*needs Pipe input mode \(as on SageMaker\), not File/);
+    await expect(stage([augmented({ InputMode: 'Pipe' })])).rejects.toThrow(/needs attributeNames/);
+    await expect(stage([augmented({ InputMode: 'Pipe' }, ['source-ref', 'label'])])).rejects.toThrow(/line 2 of the augmented manifest has no attribute "label"/);
   });
 
   it('shards S3 objects over 1..4 hosts: disjoint, complete, round-robin by key', async () => {
@@ -436,6 +442,43 @@ describe('Pipe mode', () => {
 });
 
 describe('uncommon inputs', () => {
+  it('streams an augmented manifest: per line, each attribute in order (-ref objects as bytes, values as text), one RecordIO record each', async () => {
+    const local = path.join(root.dir, 'data', 'single.csv');
+    await s3.put('bucket', 'aug/one.bin', 'IMAGE-ONE');
+    await s3.put('bucket', 'aug/two.bin', 'IMAGE-TWO');
+    const lines = [
+      { 'source-ref': 's3://bucket/aug/one.bin', label: 1, ignored: 'x' },
+      { 'source-ref': pathToFileUri(local), label: 'cat' },
+      { 'source-ref': 's3://bucket/aug/two.bin', label: { boxes: [[1, 2, 3, 4]] } },
+    ];
+    await s3.put('bucket', 'aug/train.jsonl', `${lines.map((l) => JSON.stringify(l)).join('\n')}\n\n`);
+    const augmented = (extra: Partial<Channel>, s3Extra: Record<string, unknown> = {}) =>
+      channel('train', 's3://bucket/aug/train.jsonl', { InputMode: 'Pipe', ...extra }, { S3DataType: 'AugmentedManifestFile', AttributeNames: ['source-ref', 'label'], ...s3Extra });
+
+    const wrapped = await stage([augmented({ RecordWrapperType: 'RecordIO' })]);
+    const [read] = await Promise.all([readFifo(path.join(wrapped.hostDirs[0]!, 'input/data/train_0')), wrapped.staged.feedPipes(0, new AbortController().signal)]);
+    expect(decodeRecords(Buffer.concat(read.data)).map(String)).toEqual(['IMAGE-ONE', '1', 'single\n', 'cat', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}']);
+
+    const plain = await stage([augmented({})]);
+    const [readPlain] = await Promise.all([readFifo(path.join(plain.hostDirs[0]!, 'input/data/train_0')), plain.staged.feedPipes(0, new AbortController().signal)]);
+    expect(Buffer.concat(readPlain.data).toString()).toBe('IMAGE-ONE1single\ncatIMAGE-TWO{"boxes":[[1,2,3,4]]}');
+
+    // Sharding and shuffling move whole lines.
+    const sharded = await stage([augmented({ RecordWrapperType: 'RecordIO' }, { S3DataDistributionType: 'ShardedByS3Key' })], 2);
+    const perHost: string[][] = [];
+    for (const host of [0, 1]) {
+      const [hostRead] = await Promise.all([readFifo(path.join(sharded.hostDirs[host]!, 'input/data/train_0')), sharded.staged.feedPipes(host, new AbortController().signal)]);
+      perHost.push(decodeRecords(Buffer.concat(hostRead.data)).map(String));
+    }
+    expect(perHost).toEqual([['IMAGE-ONE', '1', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}'], ['single\n', 'cat']]);
+    const shuffled = await stage([augmented({ RecordWrapperType: 'RecordIO', ShuffleConfig: { Seed: 3 } })]);
+    const [readShuffled] = await Promise.all([readFifo(path.join(shuffled.hostDirs[0]!, 'input/data/train_0')), shuffled.staged.feedPipes(0, new AbortController().signal)]);
+    const records = decodeRecords(Buffer.concat(readShuffled.data)).map(String);
+    expect(records).toEqual(['single\n', 'cat', 'IMAGE-ONE', '1', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}']);
+    const pairs = [0, 2, 4].map((i) => `${records[i]}|${records[i + 1]}`).sort();
+    expect(pairs).toEqual(['IMAGE-ONE|1', 'IMAGE-TWO|{"boxes":[[1,2,3,4]]}', 'single\n|cat']);
+  });
+
   it('reads a local file through a Pipe with RecordIO', async () => {
     const file = path.join(root.dir, 'data', 'single.csv');
     const { staged, hostDirs } = await stage([channel('one', pathToFileUri(file), { InputMode: 'Pipe', RecordWrapperType: 'RecordIO' })]);

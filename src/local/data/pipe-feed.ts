@@ -16,7 +16,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
 import { openObjectStream } from '../../s3/transfer.js';
@@ -46,6 +46,8 @@ export interface PipeSpec {
   /** Host name, for progress labels. */
   host: string;
   items: readonly DataItem[];
+  /** The same items grouped as they are shuffled between epochs (an augmented manifest line stays whole). */
+  units: readonly (readonly DataItem[])[];
   gzip: boolean;
   recordIO: boolean;
   /** Worker that copies local files (see {@link canUseCopier}); the event loop feeds otherwise. */
@@ -68,6 +70,7 @@ export interface PipeContext {
 
 /** Where an object's bytes are and how many there are. */
 async function openItem(item: DataItem, ctx: PipeContext): Promise<{ body: Readable; size: number | undefined }> {
+  if (item.kind === 'inline') return { body: Readable.from([item.data]), size: item.size };
   if (item.kind === 'file') {
     return { body: createReadStream(item.path, { highWaterMark: READ_CHUNK }), size: (await stat(item.path)).size };
   }
@@ -105,14 +108,16 @@ export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> 
       try {
         let { body, size } = await openItem(item, ctx);
         open.push(body);
-        if (spec.gzip && spec.recordIO) {
+        // Compression applies to stored objects, not to an augmented manifest's inline attributes.
+        const gzip = spec.gzip && item.kind !== 'inline';
+        if (gzip && spec.recordIO) {
           spool = path.join(ctx.spoolDir, `${randomUUID()}.spool`);
           await mkdir(ctx.spoolDir, { recursive: true });
           await pipeline(body, createGunzip(), createWriteStream(spool), { signal: ctx.signal });
           size = (await stat(spool)).size;
           body = createReadStream(spool, { highWaterMark: READ_CHUNK });
           open.push(body);
-        } else if (spec.gzip) {
+        } else if (gzip) {
           const gunzip = createGunzip();
           body.on('error', (error) => gunzip.destroy(error));
           body = body.pipe(gunzip);

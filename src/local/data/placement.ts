@@ -4,7 +4,7 @@
  * on another file system), S3 objects are downloaded with a few transfers in parallel.
  */
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
@@ -38,6 +38,7 @@ export function assertDistinctPaths(items: readonly DataItem[]): void {
 
 /** The URI or path of an item, for messages. */
 export function describeItem(item: DataItem): string {
+  if (item.kind === 'inline') return item.relativePath;
   return item.kind === 'file' ? item.path : formatS3Uri(item.location);
 }
 
@@ -99,6 +100,11 @@ export async function placeItems(items: readonly DataItem[], root: string, optio
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (p) => options.progress.update(item, p.loaded),
       });
+      return;
+    }
+    if (item.kind === 'inline') {
+      await writeFile(destination, item.data);
+      options.progress.update(item, item.size);
       return;
     }
     try {

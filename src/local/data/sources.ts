@@ -14,12 +14,14 @@
  * `file://` URIs: an existing directory or file is taken as exactly that (like the Python SDK's
  * local mode); only a path that does not exist is treated as a name prefix, like S3 would.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { fileUriToPath, formatS3Uri, isFileUri, isS3Uri, parseS3Uri, type S3Location } from '../../s3/uri.js';
 import { listObjects } from '../../s3/transfer.js';
+import { listAugmentedManifest } from './augmented-manifest.js';
 import { ChannelDataError } from './errors.js';
+import { readManifestText } from './manifest-text.js';
 
 /** A local file selected by a channel. */
 export interface LocalItem {
@@ -42,8 +44,17 @@ export interface S3Item {
   size?: number;
 }
 
+/** Bytes given inline: a plain attribute of an augmented manifest line. */
+export interface InlineItem {
+  kind: 'inline';
+  data: Buffer;
+  /** Where the bytes come from, for messages (e.g. `line 3, attribute "label"`). */
+  relativePath: string;
+  size: number;
+}
+
 /** One object of a channel, wherever it lives. */
-export type DataItem = LocalItem | S3Item;
+export type DataItem = LocalItem | S3Item | InlineItem;
 
 /** What a channel URI points at. */
 export type ChannelSource =
@@ -52,7 +63,9 @@ export type ChannelSource =
   /** A local path that does not exist, used as a name prefix inside its parent directory. */
   | { type: 'local-prefix'; path: string }
   | { type: 's3-prefix'; location: S3Location }
-  | { type: 'manifest'; uri: string };
+  | { type: 'manifest'; uri: string }
+  /** JSON Lines whose attributes are streamed (Pipe mode only), see `augmented-manifest.ts`. */
+  | { type: 'augmented-manifest'; uri: string };
 
 /** Channel name and URI, for error messages. */
 export interface SourceContext {
@@ -60,6 +73,8 @@ export interface SourceContext {
   uri: string;
   s3: () => S3Client;
   signal?: AbortSignal | undefined;
+  /** `AttributeNames` of an augmented manifest channel. */
+  attributeNames?: readonly string[] | undefined;
 }
 
 /** Path of `key` under the channel directory, for an S3Prefix `prefix` (see the module doc). */
@@ -79,16 +94,17 @@ export function compareKeys(a: string, b: string): number {
 export async function classifySource(ctx: SourceContext, dataType: string | undefined): Promise<ChannelSource> {
   const { uri } = ctx;
   const type = dataType ?? 'S3Prefix';
-  if (type === 'AugmentedManifestFile' || type === 'Converse') {
-    throw new ChannelDataError(ctx.channel, uri, `S3DataType ${type} is not supported by the local backend; use S3Prefix or ManifestFile`);
+  if (type === 'Converse') {
+    throw new ChannelDataError(ctx.channel, uri, `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`);
   }
-  if (type !== 'S3Prefix' && type !== 'ManifestFile') {
+  if (type !== 'S3Prefix' && type !== 'ManifestFile' && type !== 'AugmentedManifestFile') {
     throw new ChannelDataError(ctx.channel, uri, `unknown S3DataType ${JSON.stringify(type)}`);
   }
   if (!isS3Uri(uri) && !isFileUri(uri)) {
     throw new ChannelDataError(ctx.channel, uri, 'the data URI must start with s3:// or file://');
   }
   if (type === 'ManifestFile') return { type: 'manifest', uri };
+  if (type === 'AugmentedManifestFile') return { type: 'augmented-manifest', uri };
   if (isS3Uri(uri)) return { type: 's3-prefix', location: parseS3Uri(uri) };
 
   const local = fileUriToPath(uri);
@@ -167,6 +183,8 @@ export async function listItems(ctx: SourceContext, source: ChannelSource): Prom
       return listS3Prefix(ctx, source.location, fail);
     case 'manifest':
       return listManifest(ctx, fail);
+    case 'augmented-manifest':
+      return (await listAugmentedManifest(ctx, fail)).flat();
   }
 }
 
@@ -211,21 +229,7 @@ async function listS3Prefix(ctx: SourceContext, location: S3Location, fail: (mes
 
 /** Reads a manifest (`[{"prefix": …}, "suffix", …]`) from S3 or disk and lists its entries. */
 async function listManifest(ctx: SourceContext, fail: (message: string, cause?: unknown) => never): Promise<DataItem[]> {
-  let text: string;
-  try {
-    if (isFileUri(ctx.uri)) {
-      text = await readFile(fileUriToPath(ctx.uri), 'utf8');
-    } else {
-      const location = parseS3Uri(ctx.uri);
-      const response = await ctx.s3().send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
-        abortSignal: ctx.signal,
-      });
-      text = (await response.Body?.transformToString('utf8')) ?? '';
-    }
-  } catch (error) {
-    if (ctx.signal?.aborted) throw error;
-    return fail(`cannot read the manifest: ${(error as Error).message}`, error);
-  }
+  const text = await readManifestText(ctx, fail);
   let manifest: unknown;
   try {
     manifest = JSON.parse(text);

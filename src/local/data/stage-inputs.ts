@@ -26,8 +26,10 @@
  * container can load the model without unpacking it. An extracted path wins over a file of the
  * same name from the channel, with a warning.
  *
+ * Augmented manifests (Pipe mode only) stream each line's attributes, see `augmented-manifest.ts`.
+ *
  * Refused with a {@link ChannelDataError}: `FileSystemDataSource` (EFS/FSx cannot be mounted
- * locally), `AugmentedManifestFile`, missing local paths, S3 prefixes without objects.
+ * locally), augmented manifests outside Pipe mode, missing local paths, S3 prefixes without objects.
  */
 import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,6 +39,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { extractTar } from '../../archive/extract.js';
 import type { JobEvents } from '../../events.js';
 import { createLimiter, type Limiter } from '../../util/concurrency.js';
+import { listAugmentedManifest } from './augmented-manifest.js';
 import { assignToHosts, shuffleItems, type Distribution } from './distribution.js';
 import { ChannelDataError } from './errors.js';
 import { makeFifo } from './fifo.js';
@@ -202,7 +205,7 @@ async function serveLaterEpochs(first: PipeSpec, ctx: PipeContext, state: StageS
   for (let epoch = 1; !ctx.signal.aborted; epoch++) {
     await addFifo(state, epochFifo(first.fifoBase, epoch + 1));
     // SageMaker reshuffles a shuffled channel at the start of every Pipe-mode epoch.
-    const items = first.shuffleSeed === undefined ? first.items : shuffleItems(first.items, first.shuffleSeed + epoch);
+    const items = first.shuffleSeed === undefined ? first.items : shuffleItems(first.units, first.shuffleSeed + epoch).flat();
     const { copier: _firstEpochOnly, ...rest } = first;
     await feedPipe({ ...rest, fifo: epochFifo(first.fifoBase, epoch), epoch, items }, ctx);
   }
@@ -239,22 +242,27 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
     options.events.warnOnce(`channel "${name}": InstanceGroupNames is ignored by the local backend (no heterogeneous clusters); every host gets the channel`);
   }
 
-  const ctx: SourceContext = { channel: name, uri, s3: options.s3, signal: options.signal };
+  const ctx: SourceContext = { channel: name, uri, s3: options.s3, signal: options.signal, attributeNames: s3Source.AttributeNames };
   const source = await classifySource(ctx, s3Source.S3DataType);
+  const augmented = source.type === 'augmented-manifest';
+  if (augmented && mode !== 'Pipe') fail(`an AugmentedManifestFile channel needs Pipe input mode (as on SageMaker), not ${mode}`);
   const hostCount = options.hostDirs.length;
-  const select = async (): Promise<DataItem[][]> => {
-    let items = await listItems(ctx, source);
-    if (seed !== undefined) items = shuffleItems(items, seed);
-    const shares = assignToHosts(items, hostCount, distribution);
+  /** Each host's units (an object, or an augmented manifest line with its attributes), shuffled and sharded as wholes. */
+  const selectUnits = async (): Promise<DataItem[][][]> => {
+    const units = augmented ? await listAugmentedManifest(ctx, fail) : (await listItems(ctx, source)).map((item) => [item]);
+    const shares = assignToHosts(seed === undefined ? units : shuffleItems(units, seed), hostCount, distribution);
     const empty = shares.map((share, i) => (share.length === 0 ? `algo-${i + 1}` : '')).filter(Boolean);
     if (empty.length > 0) {
-      options.events.warnOnce(`channel "${name}": ${items.length} object(s) sharded over ${hostCount} hosts leaves ${empty.join(', ')} without data`);
+      const what = augmented ? 'manifest line(s)' : 'object(s)';
+      options.events.warnOnce(`channel "${name}": ${units.length} ${what} sharded over ${hostCount} hosts leaves ${empty.join(', ')} without data`);
     }
     return shares;
   };
+  const select = async (): Promise<DataItem[][]> => (await selectUnits()).map((share) => share.flat());
 
   if (mode === 'Pipe') {
-    const shares = await select();
+    const unitShares = await selectUnits();
+    const shares = unitShares.map((share) => share.flat());
     if (recordIO && !gzip) {
       const big = shares.flat().find((item) => (item.size ?? 0) > RECORDIO_MAX_LENGTH);
       if (big) fail(`${describeItem(big)} is larger than one RecordIO record can hold (${RECORDIO_MAX_LENGTH} bytes)`);
@@ -277,6 +285,7 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
         epoch: 0,
         host: `algo-${i + 1}`,
         items,
+        units: unitShares[i] ?? [],
         gzip,
         recordIO,
         ...(seed !== undefined && { shuffleSeed: seed }),

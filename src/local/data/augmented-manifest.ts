@@ -1,0 +1,63 @@
+/**
+ * Augmented manifests (`S3DataType: AugmentedManifestFile`, Pipe mode only): a JSON Lines file,
+ * one JSON object per line. For every line, in order, SageMaker streams the channel's
+ * `AttributeNames`, in the order given:
+ * - an attribute whose name ends in `-ref` holds an `s3://` URI: the object's bytes are streamed
+ *   (locally a `file://` URI or an absolute path works too);
+ * - any other attribute is streamed as its value: a string as its UTF-8 text, anything else
+ *   (numbers, objects such as Ground Truth bounding boxes) as its JSON text.
+ * With `RecordWrapperType: RecordIO` each attribute is one record.
+ *
+ * The result is grouped per line, so sharding (`ShardedByS3Key`) and shuffling move whole lines,
+ * never split a line's attributes apart.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri } from '../../s3/uri.js';
+import { readManifestText } from './manifest-text.js';
+import type { DataItem, SourceContext } from './sources.js';
+
+/** Every line's items, in manifest order; blank lines are skipped. Throws through `fail`. */
+export async function listAugmentedManifest(ctx: SourceContext, fail: (message: string, cause?: unknown) => never): Promise<DataItem[][]> {
+  const names = ctx.attributeNames ?? [];
+  if (names.length === 0) fail('an AugmentedManifestFile channel needs attributeNames: the attributes to stream, in order');
+  const text = await readManifestText(ctx, fail);
+  const lines: DataItem[][] = [];
+  for (const [index, raw] of text.split('\n').entries()) {
+    if (raw.trim() === '') continue;
+    const where = `line ${index + 1}`;
+    let record: unknown;
+    try {
+      record = JSON.parse(raw);
+    } catch (error) {
+      fail(`${where} of the augmented manifest is not valid JSON: ${(error as Error).message}`, error);
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) fail(`${where} of the augmented manifest is not a JSON object`);
+    const fields = record as Record<string, unknown>;
+    const items: DataItem[] = [];
+    for (const name of names) {
+      if (!(name in fields)) fail(`${where} of the augmented manifest has no attribute "${name}" (attributeNames: ${names.join(', ')})`);
+      items.push(await attributeItem(name, fields[name], `${where}, attribute "${name}"`, fail));
+    }
+    lines.push(items);
+  }
+  if (lines.length === 0) fail('the augmented manifest has no lines');
+  return lines;
+}
+
+async function attributeItem(name: string, value: unknown, where: string, fail: (message: string) => never): Promise<DataItem> {
+  if (!name.endsWith('-ref')) {
+    const data = Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
+    return { kind: 'inline', data, relativePath: where, size: data.length };
+  }
+  if (typeof value !== 'string') return fail(`${where}: a -ref attribute must hold an s3:// URI, got ${JSON.stringify(value)}`);
+  if (isS3Uri(value)) {
+    const location = parseS3Uri(value);
+    return { kind: 's3', location, relativePath: path.posix.basename(location.key) };
+  }
+  const file = isFileUri(value) ? fileUriToPath(value) : value;
+  if (!path.isAbsolute(file)) return fail(`${where}: a -ref attribute must hold an s3:// URI, a file:// URI or an absolute path, got ${JSON.stringify(value)}`);
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return fail(`${where}: ${file} is not a file`);
+  return { kind: 'file', path: file, relativePath: path.basename(file), size: info.size };
+}
