@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { connectEngine } from '../../src/local/engine/connect.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { PROBE_IMAGE } from '../setup/images.js';
 
@@ -105,6 +106,32 @@ describe('sagekit CLI with local jobs', () => {
     const doc = JSON.parse(stopped.stdout) as Record<string, any>;
     expect(doc.TrainingJobStatus).toBe('Stopped');
     expect(doc.ModelArtifacts.S3ModelArtifacts).toContain('cli-long/output/model.tar.gz');
+  });
+
+  it('Ctrl-C stops a local job: exit 1 (Stopped), artifacts kept, no container or network left', async () => {
+    let interrupted = false;
+    const r = await runCli(['train', '-c', job('interrupt', { instanceCount: 2, hyperparameters: { mode: 'sleep' } }), '--job-name', 'cli-interrupt'], {
+      env,
+      onStderr: (stderr, child) => {
+        // Both hosts run (the probe printed its first line on each): now the user presses Ctrl-C.
+        if (!interrupted && stderr.includes('probe on algo-1') && stderr.includes('probe on algo-2')) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(interrupted).toBe(true);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cli-interrupt: Stopped');
+    expect(r.stderr).toContain('got SIGTERM');
+    const model = path.join(dir, 'output/cli-interrupt/output/model.tar.gz');
+    const entries = execFileSync('tar', ['-tzf', model]).toString();
+    expect(entries).toContain('algo-1/partial.txt');
+    expect(entries).toContain('algo-2/terminated');
+    const { docker } = await connectEngine();
+    const filters = JSON.stringify({ label: ['sagekit.job=cli-interrupt'] });
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+    expect(await docker.listNetworks({ filters })).toEqual([]);
   });
 
   it('under a terminal: coloured host prefixes, status colours and progress redraws', () => {
