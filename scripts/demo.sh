@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: on a fresh Debian/Ubuntu machine (as root) install what sagekit
-# needs, then train the linear-regression example on this machine and show the model.
+# needs (and what `npm test` needs), then train the linear-regression example on this machine
+# and show the model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -14,6 +15,9 @@ fi
 
 step "container engine"
 eval "$(bash scripts/ensure-engine.sh)"
+
+step "test tools (for the README's second command, npm test)"
+bash scripts/ensure-test-tools.sh
 
 step "offline base image"
 bash scripts/build-base-image.sh

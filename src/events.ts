@@ -34,6 +34,8 @@ export interface Progress {
   loaded: number;
   /** Total bytes (or steps) when known. */
   total?: number;
+  /** What `loaded` and `total` count; bytes when absent (build progress counts steps). */
+  unit?: 'bytes' | 'layers' | 'steps';
   /** True on the last event of this operation. */
   done?: boolean;
 }

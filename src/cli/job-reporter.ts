@@ -30,7 +30,7 @@ export function reportJobEvents(events: JobEvents, term: Terminal, options: { ho
         announced.add(key);
         term.line(term.style('dim', `${p.kind}: ${p.label}`));
       }
-      if (p.done) term.line(term.style('dim', `${p.kind}: ${p.label} done${p.kind === 'build' ? '' : ` (${formatBytes(p.loaded)})`}`));
+      if (p.done) term.line(term.style('dim', `${p.kind}: ${p.label} done${p.unit === 'steps' ? '' : ` (${formatAmount(p.loaded, p.unit)})`}`));
       return;
     }
     if (p.done) active.delete(key);
@@ -41,12 +41,13 @@ export function reportJobEvents(events: JobEvents, term: Terminal, options: { ho
       return;
     }
     const amount =
-      current.kind === 'build'
+      current.unit === 'steps'
         ? `step ${current.loaded}`
         : current.total
-          ? `${formatBytes(current.loaded)}/${formatBytes(current.total)}`
-          : formatBytes(current.loaded);
-    const bar = current.total ? `${progressBar(current.loaded / current.total)} ` : '';
+          ? `${formatAmount(current.loaded, current.unit, false)}/${formatAmount(current.total, current.unit)}`
+          : formatAmount(current.loaded, current.unit);
+    // Layer totals grow as the engine announces layers, so a bar would jump back: counts only.
+    const bar = current.total && current.unit !== 'layers' ? `${progressBar(current.loaded / current.total)} ` : '';
     term.progress(`${current.kind} ${bar}${amount} ${current.label}`);
   };
   const onWarning = (message: string) => term.line(`${term.style('yellow', 'warning:')} ${message}`);
@@ -65,6 +66,12 @@ export function reportJobEvents(events: JobEvents, term: Terminal, options: { ho
     events.off('info', onInfo);
     term.clearProgress();
   };
+}
+
+/** `12.0 MiB` for bytes, `3 layers` for layers (`3` when `withUnit` is false, before a total). */
+function formatAmount(amount: number, unit: Progress['unit'], withUnit = true): string {
+  if (unit === 'layers') return withUnit ? `${amount} layer${amount === 1 ? '' : 's'}` : String(amount);
+  return formatBytes(amount);
 }
 
 /** Seconds between two optional dates. */

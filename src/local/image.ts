@@ -76,13 +76,17 @@ export async function buildImage(docker: Docker, image: string, context: string,
     const text = event.stream?.trimEnd();
     if (!text) return;
     if (/^STEP \d+|^Step \d+/.test(text)) steps++;
-    events.emit('progress', { kind: 'build', label: image, loaded: steps });
+    events.emit('progress', { kind: 'build', label: image, loaded: steps, unit: 'steps' });
     for (const line of text.split('\n')) if (line.trim()) events.emit('info', `  ${line}`);
   });
-  events.emit('progress', { kind: 'build', label: image, loaded: steps, total: steps, done: true });
+  events.emit('progress', { kind: 'build', label: image, loaded: steps, total: steps, unit: 'steps', done: true });
 }
 
-/** Pulls `image`, reporting the summed layer progress. */
+/**
+ * Pulls `image`, reporting progress: summed layer bytes when the engine sends byte counts
+ * (Docker), else layers finished out of layers seen (Podman's compatible API sends only
+ * per-layer states for fast pulls).
+ */
 export async function pullImage(docker: Docker, image: string, events: JobEvents): Promise<void> {
   events.emit('info', `pulling ${image}`);
   let stream: NodeJS.ReadableStream;
@@ -91,21 +95,35 @@ export async function pullImage(docker: Docker, image: string, events: JobEvents
   } catch (error) {
     throw new ImageError(`cannot pull ${image}: ${(error as Error).message.split('\n')[0]}`);
   }
-  const layers = new Map<string, { current: number; total: number }>();
+  const layers = new Map<string, { current: number; total: number; finished: boolean }>();
   const report = (done = false) => {
     let loaded = 0;
     let total = 0;
+    let finished = 0;
     for (const layer of layers.values()) {
       loaded += layer.current;
       total += layer.total;
+      if (layer.finished) finished++;
     }
-    events.emit('progress', { kind: 'pull', label: image, loaded, ...(total ? { total } : {}), ...(done && { done }) });
+    const progress = total
+      ? { loaded: done ? total : loaded, total, unit: 'bytes' as const }
+      : { loaded: finished, total: layers.size, unit: 'layers' as const };
+    events.emit('progress', { kind: 'pull', label: image, ...progress, ...(done && { done }) });
   };
   await follow(docker, stream, (event) => {
-    if (event.id && event.progressDetail?.total) {
-      layers.set(event.id, { current: event.progressDetail.current ?? 0, total: event.progressDetail.total });
-      report();
+    if (!event.id || !event.status || event.status.startsWith('Pulling from')) return;
+    const layer = layers.get(event.id) ?? { current: 0, total: 0, finished: false };
+    // Docker also sends byte counts while extracting; only the download's count toward progress.
+    if (event.status === 'Downloading' && event.progressDetail?.total) {
+      layer.current = event.progressDetail.current ?? 0;
+      layer.total = event.progressDetail.total;
     }
+    if (/^(Download complete|Pull complete|Already exists)/.test(event.status)) {
+      layer.finished = true;
+      if (layer.total) layer.current = layer.total;
+    }
+    layers.set(event.id, layer);
+    report();
   }).catch((error: Error) => {
     throw new ImageError(`cannot pull ${image}: ${error.message}`);
   });

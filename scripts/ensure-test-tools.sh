@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system tools the test suite needs besides the container engine: an image
+# registry (Debian's docker-registry, the CNCF distribution server) and openssl for its
+# throw-away TLS certificate — the image-pull tests push to and pull from it on 127.0.0.1.
+# Does nothing when they are present.
+set -euo pipefail
+
+log() { echo "ensure-test-tools: $*" >&2; }
+missing=()
+command -v docker-registry >/dev/null 2>&1 || [ -x /usr/local/bin/registry ] || missing+=(docker-registry)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -eq 0 ]; then
+  log "docker-registry and openssl present"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  log "the image-pull tests need ${missing[*]}; install them (as root on Debian/Ubuntu: apt-get install ${missing[*]})"
+  exit 1
+fi
+log "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be missing or stale on a fresh machine: refresh them only if needed.
+apt-get install -y -qq "${missing[@]}" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2; }
