@@ -120,15 +120,9 @@ export class Session {
           `the default bucket ${bucket} exists but belongs to another account (or denies access)`,
           'set defaultBucket (or --default-bucket) to a bucket you own, or set outputPath',
         );
-      try {
-        await this.s3().send(new HeadBucketCommand({ Bucket: bucket }));
-        return bucket;
-      } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (isCredentialError(error)) throw credentialsError(error);
-        if (status === 403) throw taken();
-        if (status !== 404 && (error as Error).name !== 'NotFound' && (error as Error).name !== 'NoSuchBucket') throw error;
-      }
+      const access = await this.bucketAccess(bucket);
+      if (access === 'ok') return bucket;
+      if (access === 'denied') throw taken();
       try {
         await this.s3().send(
           new CreateBucketCommand({
@@ -137,14 +131,39 @@ export class Session {
           }),
         );
       } catch (error) {
-        if ((error as Error).name === 'BucketAlreadyOwnedByYou') return bucket;
-        if ((error as Error).name === 'BucketAlreadyExists') throw taken();
+        const name = (error as Error).name;
+        if (name === 'BucketAlreadyOwnedByYou') return bucket;
+        // Another process of ours may have created it a moment ago (S3 answers OperationAborted
+        // while that creation is in flight): the bucket is fine when we can reach it now.
+        if (name === 'BucketAlreadyExists' || name === 'OperationAborted') {
+          for (let attempt = 0; attempt < 5; attempt++) {
+            const now = await this.bucketAccess(bucket);
+            if (now === 'ok') return bucket;
+            if (now === 'denied') throw taken();
+            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+          }
+          if (name === 'BucketAlreadyExists') throw taken();
+        }
         throw error;
       }
       return bucket;
     })();
     this.bucketPromise.catch(() => (this.bucketPromise = undefined));
     return this.bucketPromise;
+  }
+
+  /** Whether `bucket` answers HeadBucket for us: reachable, denied (someone else's), or missing. */
+  private async bucketAccess(bucket: string): Promise<'ok' | 'denied' | 'missing'> {
+    try {
+      await this.s3().send(new HeadBucketCommand({ Bucket: bucket }));
+      return 'ok';
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (isCredentialError(error)) throw credentialsError(error);
+      if (status === 403) return 'denied';
+      if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchBucket') return 'missing';
+      throw error;
+    }
   }
 
   /** A role ARN as given; a bare role name expanded to its ARN (with its path) through IAM. */

@@ -81,6 +81,13 @@ describe('Session', () => {
     expect(await new Session({ region: 'us-east-1', clients: { sts, s3: s3.client } }).ensureDefaultBucket()).toBe(`sagemaker-us-east-1-${ACCOUNT}`);
   });
 
+  it('sessions creating the default bucket at the same moment all get it (no false "another account")', async () => {
+    const { sts } = mocks();
+    const sessions = Array.from({ length: 6 }, () => new Session({ region: 'eu-west-1', clients: { sts, s3: createS3Client({ endpoint: s3.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }) } }));
+    const buckets = await Promise.all(sessions.map((session) => session.ensureDefaultBucket()));
+    expect(new Set(buckets)).toEqual(new Set([`sagemaker-eu-west-1-${ACCOUNT}`]));
+  });
+
   it('a default bucket owned by another account is a clear error', async () => {
     // A local endpoint that denies every request, as S3 does for someone else's bucket.
     const server: Server = createServer((_req, res) => {

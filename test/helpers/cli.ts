@@ -19,12 +19,14 @@ export function runCli(
     env?: NodeJS.ProcessEnv;
     input?: string;
     timeoutMs?: number;
+    /** Node options before the script, e.g. `--import` of a preload (see aws-cli-mock.ts). */
+    nodeArgs?: string[];
     /** Called with all of stderr so far on every chunk, e.g. to send a signal at the right moment. */
     onStderr?: (stderr: string, child: ChildProcess) => void;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
