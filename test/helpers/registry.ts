@@ -60,9 +60,14 @@ export async function startRegistry(): Promise<TestRegistry> {
   );
   // Podman reads /etc/containers/certs.d, Docker /etc/docker/certs.d: trust the test CA in those present.
   const trustDirs = ['/etc/containers', '/etc/docker'].filter((etc) => existsSync(etc)).map((etc) => path.join(etc, 'certs.d', host));
-  for (const trust of trustDirs) {
-    mkdirSync(trust, { recursive: true });
-    copyFileSync(cert, path.join(trust, 'ca.crt'));
+  try {
+    for (const trust of trustDirs) {
+      mkdirSync(trust, { recursive: true });
+      copyFileSync(cert, path.join(trust, 'ca.crt'));
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the pull tests must make the engine trust a test registry in ${trustDirs.join(' and ')} (run them as root, as .ci/run does): ${(error as Error).message}`);
   }
   const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
