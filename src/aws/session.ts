@@ -19,6 +19,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { EnvironmentError } from '../errors.js';
 import { createS3Client } from '../s3/client.js';
 import { credentialsError, isCredentialError } from './errors.js';
+import { sleep } from './retry.js';
 
 /** Options of {@link Session}. */
 export interface SessionOptions {
@@ -140,7 +141,7 @@ export class Session {
             const now = await this.bucketAccess(bucket);
             if (now === 'ok') return bucket;
             if (now === 'denied') throw taken();
-            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+            await sleep(200 * 2 ** attempt);
           }
           if (name === 'BucketAlreadyExists') throw taken();
         }

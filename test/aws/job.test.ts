@@ -12,9 +12,6 @@ import {
   SageMakerClient,
   StopTrainingJobCommand,
   type CreateTrainingJobRequest,
-  type DescribeTrainingJobResponse,
-  type SecondaryStatus,
-  type TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -23,62 +20,23 @@ import { AwsTrainingJob } from '../../src/aws/job.js';
 import { Session } from '../../src/aws/session.js';
 import { EnvironmentError, NotFoundError, SagekitError, TrainingJobError, UsageError } from '../../src/errors.js';
 import { JobEvents, type LogLine, type StatusChange } from '../../src/events.js';
+import { ScriptedJob, type ScenarioStep } from '../helpers/scripted-job.js';
 
 const FAST = { describeIntervalMs: 2, minDelayMs: 1, maxDelayMs: 4, retryBaseMs: 1 };
 const JOB = 'cloud-job-1';
 
-interface Step {
-  status: TrainingJobStatus;
-  secondary: SecondaryStatus;
-  /** Log events that appear at this step, per stream. */
-  logs?: Record<string, string[]>;
-  extra?: Partial<DescribeTrainingJobResponse>;
-}
-
-/** A scripted job: each DescribeTrainingJob call advances one step; logs appear with their step. */
-function scripted(steps: Step[]) {
+/** A scripted job (test/helpers/scripted-job.ts) behind mocked SageMaker, CloudWatch Logs and STS clients. */
+function scripted(steps: ScenarioStep[]) {
   const sagemaker = new SageMakerClient({ region: 'us-west-2' });
   const logs = new CloudWatchLogsClient({ region: 'us-west-2' });
   const sts = new STSClient({ region: 'us-west-2' });
   const smMock = mockClient(sagemaker);
   const logsMock = mockClient(logs);
   mockClient(sts).on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
-  let step = -1;
-  const streams = new Map<string, string[]>();
-  const transitions: Array<{ Status: SecondaryStatus; StartTime: Date; StatusMessage: string }> = [];
-  smMock.on(DescribeTrainingJobCommand).callsFake(() => {
-    step = Math.min(step + 1, steps.length - 1);
-    const current = steps[step]!;
-    if (transitions.at(-1)?.Status !== current.secondary) {
-      transitions.push({ Status: current.secondary, StartTime: new Date(1_700_000_000_000 + step * 1000), StatusMessage: `now ${current.secondary}` });
-    }
-    for (const [stream, lines] of Object.entries(current.logs ?? {})) {
-      if (!streams.has(stream)) streams.set(stream, []);
-      if (!(current as { logged?: boolean }).logged) streams.get(stream)!.push(...lines);
-    }
-    (current as { logged?: boolean }).logged = true;
-    return {
-      TrainingJobName: JOB,
-      TrainingJobStatus: current.status,
-      SecondaryStatus: current.secondary,
-      SecondaryStatusTransitions: [...transitions],
-      ...current.extra,
-    };
-  });
-  logsMock.on(DescribeLogStreamsCommand).callsFake(() => {
-    if (!streams.size) throw Object.assign(new Error('The specified log group does not exist.'), { name: 'ResourceNotFoundException' });
-    // Newest first, as an unordered API may return them.
-    return { logStreams: [...streams.keys()].reverse().map((logStreamName) => ({ logStreamName })) };
-  });
-  logsMock.on(GetLogEventsCommand).callsFake((input: { logStreamName: string; nextToken?: string }) => {
-    const all = streams.get(input.logStreamName) ?? [];
-    const start = input.nextToken ? Number(input.nextToken.split('/')[1]) : 0;
-    const page = all.slice(start, start + 2); // small pages: paging must be followed
-    return {
-      events: page.map((message, i) => ({ message: `${message}\n`, timestamp: 1_700_000_000_000 + start + i })),
-      nextForwardToken: `f/${start + page.length}`,
-    };
-  });
+  const job = new ScriptedJob(JOB, steps);
+  smMock.on(DescribeTrainingJobCommand).callsFake(() => job.describe());
+  logsMock.on(DescribeLogStreamsCommand).callsFake((input: { logStreamNamePrefix?: string }) => job.describeLogStreams(input));
+  logsMock.on(GetLogEventsCommand).callsFake((input: { logStreamName: string; nextToken?: string }) => job.getLogEvents(input));
   const session = new Session({ region: 'us-west-2', clients: { sagemaker, logs, sts } });
   return { session, smMock, logsMock, sagemaker };
 }

@@ -17,23 +17,13 @@ import {
   SageMakerClient,
   StopTrainingJobCommand,
   type CreateTrainingJobRequest,
-  type DescribeTrainingJobResponse,
-  type SecondaryStatus,
-  type TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { SCRIPTED_JOB_CREATED, ScriptedJob, type ScenarioStep } from './scripted-job.js';
 
-/** One DescribeTrainingJob answer; each call advances one step (the last one repeats). */
-export interface ScenarioStep {
-  status: TrainingJobStatus;
-  secondary: SecondaryStatus;
-  /** Log lines that appear at this step, per stream (`<job>/algo-N-<id>`). */
-  logs?: Record<string, string[]>;
-  /** More fields of the describe document (FailureReason, metrics, times …); dates as ISO strings. */
-  extra?: Record<string, unknown>;
-}
+export type { ScenarioStep } from './scripted-job.js';
 
 /** What the scripted AWS knows. */
 export interface AwsScenario {
@@ -68,102 +58,44 @@ const notFound = () => Object.assign(new Error('Requested resource not found.'),
 
 function install(scenario: AwsScenario): void {
   const record = (command: string, input: unknown) => appendFileSync(scenario.calls, `${JSON.stringify({ command, input })}\n`);
-  let created: CreateTrainingJobRequest | undefined;
-  let step = -1;
-  let stopRequested = false;
-  let afterStop = 0;
-  const streams = new Map<string, string[]>();
-  const transitions: Array<{ Status: SecondaryStatus; StartTime: Date; StatusMessage: string }> = [];
-  const start = Date.parse('2026-11-25T10:00:00Z');
-
-  const current = (): ScenarioStep => {
-    if (stopRequested && scenario.untilStopped) {
-      afterStop++;
-      return afterStop === 1 ? { status: 'Stopping', secondary: 'Stopping' } : { status: 'Stopped', secondary: 'Stopped' };
-    }
-    step = Math.min(step + 1, scenario.steps.length - 1);
-    return scenario.steps[step]!;
-  };
-  const describe = (): DescribeTrainingJobResponse => {
-    const now = current();
-    if (transitions.at(-1)?.Status !== now.secondary) {
-      transitions.push({ Status: now.secondary, StartTime: new Date(start + transitions.length * 1000), StatusMessage: `now ${now.secondary}` });
-    }
-    for (const [stream, lines] of Object.entries(now.logs ?? {})) {
-      const seen = (now as { logged?: boolean }).logged;
-      if (!seen) streams.set(stream, [...(streams.get(stream) ?? []), ...lines]);
-    }
-    (now as { logged?: boolean }).logged = true;
-    const extra = Object.fromEntries(
-      Object.entries(now.extra ?? {}).map(([key, value]) => [key, /Time$/.test(key) && typeof value === 'string' ? new Date(value) : value]),
-    );
-    return {
-      TrainingJobName: scenario.jobName,
-      TrainingJobArn: `arn:aws:sagemaker:us-west-2:${scenario.account}:training-job/${scenario.jobName}`,
-      TrainingJobStatus: now.status,
-      SecondaryStatus: now.secondary,
-      SecondaryStatusTransitions: [...transitions],
-      CreationTime: new Date(start),
-      ...(created && {
-        AlgorithmSpecification: created.AlgorithmSpecification,
-        RoleArn: created.RoleArn,
-        ResourceConfig: created.ResourceConfig,
-        OutputDataConfig: created.OutputDataConfig,
-        StoppingCondition: created.StoppingCondition,
-      }),
-      ...extra,
-    } as DescribeTrainingJobResponse;
+  const job = new ScriptedJob(scenario.jobName, scenario.steps, scenario.untilStopped);
+  const arn = `arn:aws:sagemaker:us-west-2:${scenario.account}:training-job/${scenario.jobName}`;
+  const ours = (name: string) => {
+    if (name !== scenario.jobName) throw notFound();
   };
 
   const sagemaker = mockClient(SageMakerClient);
   sagemaker.on(CreateTrainingJobCommand).callsFake((input: CreateTrainingJobRequest) => {
     record('CreateTrainingJob', input);
     if (input.TrainingJobName !== scenario.jobName) throw new Error(`scenario expects job ${scenario.jobName}, got ${input.TrainingJobName}`);
-    created = input;
-    return { TrainingJobArn: `arn:aws:sagemaker:us-west-2:${scenario.account}:training-job/${input.TrainingJobName}` };
+    job.created = input;
+    return { TrainingJobArn: arn };
   });
   sagemaker.on(DescribeTrainingJobCommand).callsFake((input: { TrainingJobName: string }) => {
-    if (input.TrainingJobName !== scenario.jobName) throw notFound();
-    return describe();
+    ours(input.TrainingJobName);
+    return { ...job.describe(), TrainingJobArn: arn };
   });
   sagemaker.on(StopTrainingJobCommand).callsFake((input: { TrainingJobName: string }) => {
     record('StopTrainingJob', input);
-    if (input.TrainingJobName !== scenario.jobName) throw notFound();
-    stopRequested = true;
+    ours(input.TrainingJobName);
+    job.stop();
     return {};
   });
   sagemaker.on(ListTrainingJobsCommand).callsFake((input: { StatusEquals?: string }) => {
     record('ListTrainingJobs', input);
     const last = scenario.steps.at(-1)!;
     if (input.StatusEquals && input.StatusEquals !== last.status) return { TrainingJobSummaries: [] };
+    const created = new Date(SCRIPTED_JOB_CREATED);
     return {
       TrainingJobSummaries: [
-        {
-          TrainingJobName: scenario.jobName,
-          TrainingJobArn: `arn:aws:sagemaker:us-west-2:${scenario.account}:training-job/${scenario.jobName}`,
-          CreationTime: new Date(start),
-          TrainingEndTime: new Date(start + 90_000),
-          TrainingJobStatus: last.status,
-        },
+        { TrainingJobName: scenario.jobName, TrainingJobArn: arn, CreationTime: created, TrainingEndTime: new Date(created.getTime() + 90_000), TrainingJobStatus: last.status },
       ],
     };
   });
 
   const logs = mockClient(CloudWatchLogsClient);
-  logs.on(DescribeLogStreamsCommand).callsFake((input: { logStreamNamePrefix?: string }) => {
-    const names = [...streams.keys()].filter((name) => !input.logStreamNamePrefix || name.startsWith(input.logStreamNamePrefix));
-    if (!names.length) throw Object.assign(new Error('The specified log group does not exist.'), { name: 'ResourceNotFoundException' });
-    return { logStreams: names.map((logStreamName) => ({ logStreamName })) };
-  });
-  logs.on(GetLogEventsCommand).callsFake((input: { logStreamName: string; nextToken?: string }) => {
-    const all = streams.get(input.logStreamName) ?? [];
-    const from = input.nextToken ? Number(input.nextToken.split('/')[1]) : 0;
-    const page = all.slice(from, from + 3);
-    return {
-      events: page.map((message, i) => ({ message: `${message}\n`, timestamp: start + 5000 + from + i })),
-      nextForwardToken: `f/${from + page.length}`,
-    };
-  });
+  logs.on(DescribeLogStreamsCommand).callsFake((input: { logStreamNamePrefix?: string }) => job.describeLogStreams(input));
+  logs.on(GetLogEventsCommand).callsFake((input: { logStreamName: string; nextToken?: string }) => job.getLogEvents(input));
 
   mockClient(STSClient)
     .on(GetCallerIdentityCommand)
@@ -171,9 +103,9 @@ function install(scenario: AwsScenario): void {
   mockClient(IAMClient)
     .on(GetRoleCommand)
     .callsFake((input: { RoleName: string }) => {
-      const arn = scenario.roles?.[input.RoleName];
-      if (!arn) throw Object.assign(new Error(`The role with name ${input.RoleName} cannot be found.`), { name: 'NoSuchEntityException' });
-      return { Role: { RoleName: input.RoleName, Arn: arn, Path: '/', RoleId: 'AROAEXAMPLE', CreateDate: new Date(start) } };
+      const roleArn = scenario.roles?.[input.RoleName];
+      if (!roleArn) throw Object.assign(new Error(`The role with name ${input.RoleName} cannot be found.`), { name: 'NoSuchEntityException' });
+      return { Role: { RoleName: input.RoleName, Arn: roleArn, Path: '/', RoleId: 'AROAEXAMPLE', CreateDate: new Date(0) } };
     });
 }
 

@@ -48,6 +48,26 @@ function follow(stream: NodeJS.ReadableStream): Promise<void> {
   );
 }
 
+/** Runs image `tag` as a local job through the SDK, recording its events. */
+async function fitLocal(tag: string, jobName: string, pull?: 'always') {
+  const events = new JobEvents();
+  const progress: Progress[] = [];
+  const info: string[] = [];
+  const warnings: string[] = [];
+  events.on('progress', (p) => progress.push(p));
+  events.on('info', (m) => info.push(m));
+  events.on('warning', (w) => warnings.push(w));
+  const estimator = new Estimator({
+    imageUri: image(tag),
+    instanceType: 'local',
+    outputPath: path.join(dir, 'output'),
+    jobName,
+    local: { stateDir: env.SAGEKIT_STATE_DIR, ...(pull && { pull }) },
+  });
+  const job = await estimator.fit(undefined, { events });
+  return { status: (await job.describe()).TrainingJobStatus, progress, info, warnings };
+}
+
 beforeAll(async () => {
   registry = await startRegistry();
   ({ docker } = await connectEngine());
@@ -72,20 +92,8 @@ afterAll(async () => {
 
 describe('image pull', () => {
   it('a missing image is pulled with progress events, then the job runs in it', async () => {
-    const events = new JobEvents();
-    const progress: Progress[] = [];
-    const info: string[] = [];
-    events.on('progress', (p) => progress.push(p));
-    events.on('info', (m) => info.push(m));
-    const estimator = new Estimator({
-      imageUri: image('one'),
-      instanceType: 'local',
-      outputPath: path.join(dir, 'output'),
-      jobName: 'pulled-api',
-      local: { stateDir: env.SAGEKIT_STATE_DIR },
-    });
-    const job = await estimator.fit(undefined, { events });
-    expect((await job.describe()).TrainingJobStatus).toBe('Completed');
+    const { status, progress, info } = await fitLocal('one', 'pulled-api');
+    expect(status).toBe('Completed');
     expect(info).toContain(`pulling ${image('one')}`);
     const pulls = progress.filter((p) => p.kind === 'pull' && p.label === image('one'));
     const last = pulls.at(-1)!;
@@ -133,18 +141,8 @@ describe('image pull', () => {
 
   it('pull "always" refreshes a present image, and falls back to the local copy with a warning when the registry lacks it', async () => {
     await docker.getImage(PROBE_IMAGE).tag({ repo: `${registry.host}/sagekit-test/pulled`, tag: 'local-only' });
-    const events = new JobEvents();
-    const warnings: string[] = [];
-    events.on('warning', (w) => warnings.push(w));
-    const estimator = new Estimator({
-      imageUri: image('local-only'),
-      instanceType: 'local',
-      outputPath: path.join(dir, 'output'),
-      jobName: 'pulled-always',
-      local: { stateDir: env.SAGEKIT_STATE_DIR, pull: 'always' },
-    });
-    const job = await estimator.fit(undefined, { events });
-    expect((await job.describe()).TrainingJobStatus).toBe('Completed');
+    const { status, warnings } = await fitLocal('local-only', 'pulled-always', 'always');
+    expect(status).toBe('Completed');
     expect(warnings).toEqual([expect.stringMatching(new RegExp(`^could not pull ${escape(image('local-only'))}, using the local copy: cannot pull`))]);
   });
 });
