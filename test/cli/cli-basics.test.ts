@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { runCli } from '../helpers/cli.js';
+import { PARITY_DIR as PARITY } from '../helpers/parity.js';
 
-const PARITY = path.resolve(import.meta.dirname, '../../../shared/parity');
 const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-cli-'));
 const noAws = { AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '', AWS_CONFIG_FILE: path.join(dir, 'none'), SAGEKIT_STATE_DIR: path.join(dir, 'state') };
 

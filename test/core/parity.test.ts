@@ -1,5 +1,6 @@
 /**
- * Every public parity vector (../shared/parity/*.json): the job file `config` must build exactly
+ * Every public parity vector (../shared/parity/*.json, or the copy in test/fixtures/parity — see
+ * test/helpers/parity.ts): the job file `config` must build exactly
  * the `request` the SageMaker Python SDK sent for it.
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,8 +11,8 @@ import YAML from 'yaml';
 import { loadJobFile } from '../../src/config/job-file.js';
 import { buildTrainingRequest } from '../../src/estimator/request.js';
 import { validateOptions } from '../../src/estimator/validate.js';
+import { PARITY_DIR } from '../helpers/parity.js';
 
-export const PARITY_DIR = path.resolve(import.meta.dirname, '../../../shared/parity');
 
 interface Vector {
   name: string;
