@@ -13,7 +13,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { awsCliNodeArgs, readCalls, type AwsScenario, type ScenarioStep } from '../helpers/aws-cli-mock.js';
-import { BIN, runCli, type CliResult } from '../helpers/cli.js';
+import { BIN, runCli, scriptArgs, type CliResult } from '../helpers/cli.js';
 import { startS3, type TestS3 } from '../local-data/s3rver.js';
 
 const ACCOUNT = '111122223333';
@@ -181,9 +181,9 @@ describe.concurrent('sagekit CLI with SageMaker jobs (scripted AWS, s3rver)', ()
   it('Ctrl-C on a terminal asks, and "y" stops the job', async () => {
     const job = 'cli-cloud-ask';
     const aws = scripted(job, [{ status: 'InProgress', secondary: 'Training', logs: { [`${job}/algo-1-1`]: ['training forever'] } }], { untilStopped: true });
-    const command = [process.execPath, ...awsCliNodeArgs, BIN, 'train', '-c', jobFile({ instanceCount: 1 }), '--job-name', job].join(' ');
+    const argv = [process.execPath, ...awsCliNodeArgs, BIN, 'train', '-c', jobFile({ instanceCount: 1 }), '--job-name', job];
     // `script` puts the CLI on a pseudo-terminal; ^C typed there reaches it as SIGINT, as in a shell.
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, env: { ...process.env, ...aws.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', scriptArgs(argv), { cwd: dir, env: { ...process.env, ...aws.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let step = 0;
     const code = await new Promise<number | null>((resolve) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { connectEngine } from '../../src/local/engine/connect.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, scriptArgs } from '../helpers/cli.js';
 import { PROBE_IMAGE } from '../setup/images.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-cli-local-'));
@@ -136,9 +136,8 @@ describe('sagekit CLI with local jobs', () => {
 
   it('under a terminal: coloured host prefixes, status colours and progress redraws', () => {
     const file = job('tty', { instanceCount: 2, local: { pull: 'never', stopGracePeriodSeconds: 2, buildContext: path.resolve('test/fixtures/probe'), buildArgs: { BASE_IMAGE: 'localhost/sagekit-busybox:latest' } } });
-    const command = `${process.execPath} ${BIN} train -c ${file} --job-name cli-tty`;
     // `script` runs the command on a pseudo-terminal, as a user's shell would.
-    const result = spawnSync('script', ['-qfec', command, '/dev/null'], {
+    const result = spawnSync('script', scriptArgs([process.execPath, BIN, 'train', '-c', file, '--job-name', 'cli-tty']), {
       env: { ...process.env, ...env, TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '', COLUMNS: '120' },
       encoding: 'utf8',
       timeout: 120_000,

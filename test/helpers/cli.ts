@@ -47,3 +47,14 @@ export function runCli(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * Arguments for util-linux `script`, which runs `argv` on a pseudo-terminal as a user's shell would.
+ * `exec` matters: without it a shell that does not exec its last command (dash, the usual /bin/sh)
+ * stays in the terminal's foreground group, dies of a typed ^C and makes `script -e` report 130
+ * even though the CLI itself handled the interrupt.
+ */
+export function scriptArgs(argv: string[]): string[] {
+  const quoted = argv.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
+  return ['-qfec', `exec ${quoted}`, '/dev/null'];
+}

@@ -14,7 +14,7 @@ import { Estimator } from '../../src/estimator/estimator.js';
 import { JobEvents, type Progress } from '../../src/events.js';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { buildImage } from '../../src/local/image.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, scriptArgs } from '../helpers/cli.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { PROBE_IMAGE } from '../setup/images.js';
 
@@ -128,7 +128,7 @@ describe('image pull', () => {
     const file = path.join(dir, 'three.yaml');
     writeFileSync(file, YAML.stringify({ imageUri: image('three'), instanceType: 'local', outputPath: './output' }));
     // `script` gives the CLI a terminal, as a user's shell would.
-    const result = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} train -c ${file} --job-name pulled-tty`, '/dev/null'], {
+    const result = spawnSync('script', scriptArgs([process.execPath, BIN, 'train', '-c', file, '--job-name', 'pulled-tty']), {
       cwd: dir,
       env: { ...withoutColourSettings(process.env), ...env, TERM: 'xterm-256color', COLUMNS: '120' },
       encoding: 'utf8',
