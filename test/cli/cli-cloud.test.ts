@@ -209,34 +209,48 @@ describe.concurrent('sagekit CLI with SageMaker jobs (scripted AWS, s3rver)', ()
     expect(aws.calls().filter((c) => c.command === 'StopTrainingJob')).toHaveLength(1);
   });
 
-  it('describe, logs, list and stop address a SageMaker job from other processes', async () => {
-    const job = 'cli-cloud-done';
-    const done = scripted(job, completedSteps(job).slice(1).map((s) => ({ ...s, status: 'Completed' as const, secondary: 'Completed' as const })));
+  // describe/logs/list/stop from other processes: one CLI call after another would outgrow a test's
+  // time budget on a loaded machine, so each command is its own (concurrent) test.
+  const finished = (job: string) => scripted(job, completedSteps(job).slice(1).map((s) => ({ ...s, status: 'Completed' as const, secondary: 'Completed' as const })));
 
-    const described = await cli(['describe', job, '--json'], done.env);
+  it('describe prints a SageMaker job as JSON or as a human summary', async () => {
+    const job = 'cli-cloud-describe';
+    const done = finished(job);
+    const [described, human] = await Promise.all([cli(['describe', job, '--json'], done.env), cli(['describe', job, '--backend', 'aws'], done.env)]);
     expect(described.code, described.stderr).toBe(0);
     expect(JSON.parse(described.stdout)).toMatchObject({ TrainingJobName: job, TrainingJobStatus: 'Completed' });
-    const human = await cli(['describe', job, '--backend', 'aws'], done.env);
+    expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain(`${job}: Completed`);
+  });
 
-    const logs = await cli(['logs', job, '--backend', 'aws'], done.env);
+  it('logs prints every host stream of a SageMaker job, as text or JSON lines', async () => {
+    const job = 'cli-cloud-logs';
+    const done = finished(job);
+    const [logs, jsonLogs] = await Promise.all([cli(['logs', job, '--backend', 'aws'], done.env), cli(['logs', job, '--backend', 'aws', '--json'], done.env)]);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout.split('\n').filter(Boolean).sort()).toEqual(['epoch 1 loss=0.9', 'epoch 2 loss=0.5', 'epoch 3 loss=0.25', 'worker ready']);
-    const jsonLogs = await cli(['logs', job, '--backend', 'aws', '--json'], done.env);
+    expect(jsonLogs.code, jsonLogs.stderr).toBe(0);
     const lines = jsonLogs.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.message === 'worker ready')).toMatchObject({ host: 'algo-2' });
+  });
 
+  it('list --status filters SageMaker jobs on the API side', async () => {
+    const job = 'cli-cloud-list';
+    const done = finished(job);
     const list = await cli(['list', '--backend', 'aws', '--status', 'Completed', '--json'], done.env);
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: job, backend: 'aws', status: 'Completed' })]);
     expect(done.calls().find((c) => c.command === 'ListTrainingJobs')!.input).toMatchObject({ StatusEquals: 'Completed' });
+  });
 
+  it('stop stops a running SageMaker job once; an unknown job exits 2', async () => {
     const running = scripted('cli-cloud-running', [{ status: 'InProgress', secondary: 'Training' }], { untilStopped: true });
-    const stopped = await cli(['stop', 'cli-cloud-running', '--backend', 'aws'], running.env);
+    const [stopped, missing] = await Promise.all([
+      cli(['stop', 'cli-cloud-running', '--backend', 'aws'], running.env),
+      cli(['describe', 'no-such-job', '--backend', 'aws'], running.env),
+    ]);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(running.calls().filter((c) => c.command === 'StopTrainingJob')).toHaveLength(1);
-
-    const missing = await cli(['describe', 'no-such-job', '--backend', 'aws'], done.env);
     expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toMatch(/^error: .*no-such-job/m);
   });
