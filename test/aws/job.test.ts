@@ -19,7 +19,8 @@ import { attachAwsJob, listAwsJobs, spotSavings, startAwsJob } from '../../src/a
 import { AwsTrainingJob } from '../../src/aws/job.js';
 import { Session } from '../../src/aws/session.js';
 import { EnvironmentError, NotFoundError, SagekitError, TrainingJobError, UsageError } from '../../src/errors.js';
-import { JobEvents, type LogLine, type StatusChange } from '../../src/events.js';
+import { JobEvents } from '../../src/events.js';
+import { recordingEvents } from '../helpers/job-events.js';
 import { ScriptedJob, type ScenarioStep } from '../helpers/scripted-job.js';
 
 const FAST = { describeIntervalMs: 2, minDelayMs: 1, maxDelayMs: 4, retryBaseMs: 1 };
@@ -41,15 +42,6 @@ function scripted(steps: ScenarioStep[]) {
   return { session, smMock, logsMock, sagemaker };
 }
 
-function collect(events: JobEvents) {
-  const statuses: StatusChange[] = [];
-  const lines: LogLine[] = [];
-  const infos: string[] = [];
-  events.on('status', (s) => statuses.push(s));
-  events.on('log', (l) => lines.push(l));
-  events.on('info', (i) => infos.push(i));
-  return { statuses, lines, infos };
-}
 
 describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
   it('reports every transition in order and every log line of every host exactly once', async () => {
@@ -62,14 +54,13 @@ describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
       { status: 'InProgress', secondary: 'Uploading', logs: { [`${JOB}/algo-2-100`]: ['b6'], [`${JOB}/algo-1-100`]: ['a5'] } },
       { status: 'Completed', secondary: 'Completed', logs: { [`${JOB}/algo-1-100`]: ['a6 last'] }, extra: { BillableTimeInSeconds: 120, TrainingTimeInSeconds: 120 } },
     ]);
-    const events = new JobEvents();
-    const seen = collect(events);
+    const { events, ...seen } = recordingEvents();
     const job = new AwsTrainingJob(JOB, session, events, FAST);
     const doc = await job.wait();
     expect(doc.TrainingJobStatus).toBe('Completed');
     expect(seen.statuses.map((s) => s.secondaryStatus)).toEqual(['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
     expect(seen.statuses[1]!.message).toBe('now Downloading');
-    const byHost = (host: string) => seen.lines.filter((l) => l.host === host).map((l) => l.message);
+    const byHost = (host: string) => seen.logs.filter((l) => l.host === host).map((l) => l.message);
     expect(byHost('algo-1')).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6 last']);
     expect(byHost('algo-2')).toEqual(['b1', 'b2', 'b3', 'b4', 'b5', 'b6']);
     expect(seen.infos).toContain('billable seconds: 120');
@@ -106,8 +97,7 @@ describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
       { status: 'InProgress', secondary: 'Training' },
       { status: 'Completed', secondary: 'Completed', extra: { EnableManagedSpotTraining: true, TrainingTimeInSeconds: 1000, BillableTimeInSeconds: 300 } },
     ]);
-    const events = new JobEvents();
-    const seen = collect(events);
+    const { events, ...seen } = recordingEvents();
     const doc = await new AwsTrainingJob(JOB, session, events, FAST).wait({ logs: false });
     expect(seen.statuses.map((s) => s.secondaryStatus)).toEqual(['Starting', 'Training', 'Interrupted', 'Restarting', 'Training', 'Completed']);
     expect(spotSavings(doc)).toBeCloseTo(0.7);

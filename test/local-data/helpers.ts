@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { JobEvents, type Progress } from '../../src/events.js';
+
+export { recordingEvents } from '../helpers/job-events.js';
 
 /** A temp dir removed by the returned function. */
 export async function tempDir(prefix = 'sagekit-data-'): Promise<{ dir: string; remove: () => Promise<void> }> {
@@ -42,16 +43,6 @@ export const randomData = (size: number) => randomBytes(size);
 
 /** True when `file` exists. */
 export const exists = (file: string) => stat(file).then(() => true, () => false);
-
-/** Events with everything recorded. */
-export function recordingEvents(): { events: JobEvents; warnings: string[]; progress: Progress[] } {
-  const events = new JobEvents();
-  const warnings: string[] = [];
-  const progress: Progress[] = [];
-  events.on('warning', (w) => warnings.push(w));
-  events.on('progress', (p) => progress.push(p));
-  return { events, warnings, progress };
-}
 
 /**
  * Reads a FIFO like a container would, with `cat` (or `head -c N` when `limit` is given), and

@@ -15,6 +15,7 @@ import { Estimator, type FitOptions } from '../../src/estimator/estimator.js';
 import type { EstimatorOptions } from '../../src/estimator/options.js';
 import { TrainingJobError, UsageError, ValidationError } from '../../src/errors.js';
 import { JobEvents, type LogLine, type StatusChange } from '../../src/events.js';
+import { recordingEvents } from '../helpers/job-events.js';
 import type { TrainingJob } from '../../src/job.js';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { listLocalJobs, openLocalJob } from '../../src/local/index.js';
@@ -41,13 +42,7 @@ let counter = 0;
 async function run(patch: Partial<EstimatorOptions>, fit: Omit<FitOptions, 'events'> = {}): Promise<Ran> {
   const name = `probe-${process.pid}-${++counter}`;
   jobsStarted.push(name);
-  const events = new JobEvents();
-  const logs: LogLine[] = [];
-  const statuses: StatusChange[] = [];
-  const warnings: string[] = [];
-  events.on('log', (l) => logs.push(l));
-  events.on('status', (s) => statuses.push(s));
-  events.on('warning', (w) => warnings.push(w));
+  const { events, logs, statuses, warnings } = recordingEvents();
   const estimator = new Estimator({
     imageUri: PROBE_IMAGE,
     instanceType: 'local',

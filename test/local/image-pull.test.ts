@@ -11,7 +11,8 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { Estimator } from '../../src/estimator/estimator.js';
-import { JobEvents, type Progress } from '../../src/events.js';
+import { JobEvents } from '../../src/events.js';
+import { recordingEvents } from '../helpers/job-events.js';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { buildImage } from '../../src/local/image.js';
 import { BIN, runCli, scriptArgs } from '../helpers/cli.js';
@@ -50,13 +51,7 @@ function follow(stream: NodeJS.ReadableStream): Promise<void> {
 
 /** Runs image `tag` as a local job through the SDK, recording its events. */
 async function fitLocal(tag: string, jobName: string, pull?: 'always') {
-  const events = new JobEvents();
-  const progress: Progress[] = [];
-  const info: string[] = [];
-  const warnings: string[] = [];
-  events.on('progress', (p) => progress.push(p));
-  events.on('info', (m) => info.push(m));
-  events.on('warning', (w) => warnings.push(w));
+  const { events, progress, infos, warnings } = recordingEvents();
   const estimator = new Estimator({
     imageUri: image(tag),
     instanceType: 'local',
@@ -65,7 +60,7 @@ async function fitLocal(tag: string, jobName: string, pull?: 'always') {
     local: { stateDir: env.SAGEKIT_STATE_DIR, ...(pull && { pull }) },
   });
   const job = await estimator.fit(undefined, { events });
-  return { status: (await job.describe()).TrainingJobStatus, progress, info, warnings };
+  return { status: (await job.describe()).TrainingJobStatus, progress, infos, warnings };
 }
 
 beforeAll(async () => {
@@ -92,9 +87,9 @@ afterAll(async () => {
 
 describe('image pull', () => {
   it('a missing image is pulled with progress events, then the job runs in it', async () => {
-    const { status, progress, info } = await fitLocal('one', 'pulled-api');
+    const { status, progress, infos } = await fitLocal('one', 'pulled-api');
     expect(status).toBe('Completed');
-    expect(info).toContain(`pulling ${image('one')}`);
+    expect(infos).toContain(`pulling ${image('one')}`);
     const pulls = progress.filter((p) => p.kind === 'pull' && p.label === image('one'));
     const last = pulls.at(-1)!;
     expect(last.done).toBe(true);
