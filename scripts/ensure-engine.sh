@@ -62,7 +62,9 @@ fi
 
 log "starting the Podman API service on $PODMAN_SOCKET"
 mkdir -p "$(dirname "$PODMAN_SOCKET")"
-setsid nohup podman system service --time=0 "unix://$PODMAN_SOCKET" >"$SERVICE_LOG" 2>&1 < /dev/null &
+# From /: the service outlives this shell, and a deleted working directory (say, a removed clone)
+# would make every container start fail with "exit status 1".
+(cd / && exec setsid nohup podman system service --time=0 "unix://$PODMAN_SOCKET" >"$SERVICE_LOG" 2>&1 < /dev/null) &
 for _ in $(seq 1 60); do
   if ping_socket "$PODMAN_SOCKET"; then answer "unix://$PODMAN_SOCKET"; fi
   sleep 0.5
