@@ -41,6 +41,21 @@ export const sha256 = (data: Buffer | string) => createHash('sha256').update(dat
 /** Deterministic-size random bytes. */
 export const randomData = (size: number) => randomBytes(size);
 
+/**
+ * True when `promise` resolves within `ms`, false when it is still pending then (a rejection
+ * propagates). For hang detection only, with bounds far above any expected time: never to
+ * measure speed.
+ */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** True when `file` exists. */
 export const exists = (file: string) => stat(file).then(() => true, () => false);
 
