@@ -353,7 +353,7 @@ describe('Pipe mode', () => {
     const fifo = path.join(hostDirs[0]!, 'input/data/train_0');
     // A "container" that opens the pipe and then never reads from it.
     // It holds on longer than the hang bound, so only the abort can end feedPipes in time.
-    const holder = spawn('sh', ['-c', 'exec 3<"$1"; sleep 600', 'sh', fifo], { stdio: 'ignore' });
+    const holder = spawn('sh', ['-c', 'exec 3<"$1"; exec sleep 600', 'sh', fifo], { stdio: 'ignore' });
     cleanups.push(async () => void holder.kill('SIGKILL'));
     const controller = new AbortController();
     const feeding = staged.feedPipes(0, controller.signal);
