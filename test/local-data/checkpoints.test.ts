@@ -37,7 +37,8 @@ async function getText(key: string): Promise<string> {
   return object.Body!.transformToString();
 }
 
-const waitFor = async (check: () => Promise<boolean>, ms = 3000) => {
+// Polls until `check` holds; the bound only turns a hang into a clear failure (syncs run every 20-30 ms).
+const waitFor = async (check: () => Promise<boolean>, ms = 20_000) => {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error('condition not met in time');
