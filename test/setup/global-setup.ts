@@ -8,6 +8,6 @@ import { buildProbeImage, ensureBaseImage } from './images.js';
 export default async function setup(): Promise<void> {
   const engine = await connectEngine();
   process.env.DOCKER_HOST ??= engine.host;
-  ensureBaseImage();
+  await ensureBaseImage();
   await buildProbeImage();
 }
