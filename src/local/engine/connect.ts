@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import { clientOptions } from './client-options.js';
+import { engineInfo, type EngineInfo } from './info.js';
 import { engineCandidates, isLocalHost, type EngineCandidate } from './strategies.js';
 
 /** A connected engine. */
@@ -80,4 +81,33 @@ async function detect(explicitHost: string | undefined, env: NodeJS.ProcessEnv):
     `no container engine answers; tried:\n${tried.map((t) => `  - ${t}`).join('\n')}`,
     'start Docker, or Podman\'s API service (podman system service --time=0 unix:///run/podman/podman.sock &) and set DOCKER_HOST; on Debian as root: eval "$(bash scripts/ensure-engine.sh)"',
   );
+}
+
+/** An engine that answered during {@link discoverEngines}, with what it says of itself. */
+export interface FoundEngine extends Engine {
+  info: EngineInfo;
+}
+
+/**
+ * Every candidate that answers (not just the first), with its kind and version: for
+ * `sagekit doctor` and for running the test suite once per engine.
+ */
+export async function discoverEngines(
+  env: NodeJS.ProcessEnv = process.env,
+  extra: EngineCandidate[] = [],
+): Promise<{ found: FoundEngine[]; tried: string[] }> {
+  const found: FoundEngine[] = [];
+  const tried: string[] = [];
+  const candidates = [...engineCandidates(env), ...extra.filter((e) => !engineCandidates(env).some((c) => c.host === e.host))];
+  for (const candidate of candidates) {
+    const result = await tryCandidate(candidate);
+    if (typeof result === 'string') {
+      tried.push(`${candidate.host} (${candidate.source}): ${result}`);
+      continue;
+    }
+    const info = await engineInfo(result.docker).catch(() => undefined);
+    if (info) found.push({ ...result, info });
+    else tried.push(`${candidate.host} (${candidate.source}): answers ping but not /version`);
+  }
+  return { found, tried };
 }
