@@ -20,6 +20,7 @@ import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js
 import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
 import { hostNames, writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
+import { createJobNetwork, type JobNetwork } from './engine/networks.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
@@ -64,7 +65,7 @@ export class LocalRun {
   private readonly abort = new AbortController();
   private stopReason: StopReason | undefined;
   private failureReason: string | undefined;
-  private network: Docker.Network | undefined;
+  private network: JobNetwork | undefined;
   private staged: StagedInputs | undefined;
   private checkpoints: CheckpointSync | undefined;
   private s3Client: S3Client | undefined;
@@ -76,6 +77,8 @@ export class LocalRun {
   private readonly samples: MetricSample[] = [];
   private persistQueue: Promise<void> = Promise.resolve();
   private hostAddresses: string[] | undefined;
+  /** The first host that failed, claimed at once so only its reason is recorded. */
+  private failedHost: string | undefined;
 
   private constructor(
     private readonly request: CreateTrainingJobRequest,
@@ -244,16 +247,8 @@ export class LocalRun {
     if (isolated && this.hosts.length === 1) return 'none';
     // Unique per run: a crashed run's network must never collide with a new one.
     const name = `sagekit-${this.name}-${process.pid}`.slice(0, 100);
-    this.network = await this.engine.docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      Internal: isolated,
-      CheckDuplicate: true,
-      Labels: this.labels(),
-    });
-    const info = (await this.network.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
-    const subnet = info.IPAM?.Config?.find((c) => c.Subnet && c.Subnet.includes('.'))?.Subnet;
-    if (subnet) this.hostAddresses = hostAddresses(subnet, this.hosts.length);
+    this.network = await createJobNetwork(this.engine.docker, { name, labels: this.labels(), internal: isolated, hosts: this.hosts.length });
+    this.hostAddresses = this.network.addresses;
     return name;
   }
 
@@ -289,7 +284,8 @@ export class LocalRun {
       HostConfig: {
         Binds: binds,
         NetworkMode: network,
-        ...(addresses && { ExtraHosts: this.hosts.map((h, i) => `${h.name}:${addresses[i]}`) }),
+        // The others' names: every engine writes the container's own name into its hosts file.
+        ...(addresses && { ExtraHosts: this.hosts.flatMap((h, i) => (i === index ? [] : [`${h.name}:${addresses[i]}`])) }),
         ...(gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
       },
       ...(network !== 'none' && {
@@ -370,14 +366,17 @@ export class LocalRun {
       this.hosts.map(async (host, index) => {
         host.exitCode = await exitCodeOf(host.container!);
         pipeControllers[index]!.abort();
-        if (host.exitCode !== 0 && !this.stopReason && !this.failureReason) {
-          this.failureReason = await this.hostFailure(host);
+        const firstFailure = host.exitCode !== 0 && !this.stopReason && !this.failureReason && !this.failedHost;
+        if (firstFailure) {
+          this.failedHost = host.name;
           // SageMaker ends the whole job when one host fails.
           await this.signalAll('SIGTERM');
           const grace = this.settings.stopGracePeriodSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
           this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
         }
+        // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!);
+        if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
       }),
@@ -518,20 +517,6 @@ export async function exitCodeOf(container: Docker.Container): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return result.StatusCode;
-}
-
-/** Addresses .2, .3, … of an IPv4 subnet (the gateway has .1). */
-export function hostAddresses(subnet: string, count: number): string[] | undefined {
-  const [base, bits] = subnet.split('/');
-  const octets = (base ?? '').split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return undefined;
-  const size = 2 ** (32 - Number(bits));
-  if (!(size >= count + 3)) return undefined;
-  const start = octets.reduce((acc, o) => acc * 256 + o, 0);
-  return Array.from({ length: count }, (_, i) => {
-    const n = start + 2 + i;
-    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-  });
 }
 
 function closeStream(stream: WriteStream): Promise<void> {
