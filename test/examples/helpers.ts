@@ -3,7 +3,6 @@
  * scripts/build-base-image.sh, cached per machine), the examples' job files run through the
  * Estimator, and the archives they leave.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,18 +17,12 @@ import { connectEngine } from '../../src/local/engine/connect.js';
 import { fileUriToPath } from '../../src/s3/uri.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-/** The image build is paid once per machine (≈2.5 min cold for torch); a hook may wait that long. */
+export { ensureFrameworkBase } from '../setup/framework-images.js';
+/**
+ * The global setup builds the bases first; run on its own, a test file's beforeAll builds its
+ * base (once per machine, ≈2.5 min cold for torch), so the hook may wait that long.
+ */
 export const BASE_IMAGE_TIMEOUT_MS = 15 * 60_000;
-
-/** Builds (or finds) the `--with <flavor>` base image on the engine the tests use. */
-export async function ensureFrameworkBase(flavor: 'torch' | 'sklearn'): Promise<string> {
-  const { host } = await connectEngine();
-  execFileSync('bash', [path.join(ROOT, 'scripts/build-base-image.sh'), '--with', flavor], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DOCKER_HOST: host },
-  });
-  return `localhost/sagekit-${flavor}:latest`;
-}
 
 /** A temp dir for one test file's outputs, checkpoints and job records. */
 export async function scratchDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
