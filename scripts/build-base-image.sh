@@ -6,6 +6,7 @@
 #   bash scripts/build-base-image.sh --with torch [IMAGE]    Debian's python3-torch (localhost/sagekit-torch:latest)
 #   bash scripts/build-base-image.sh --with sklearn [IMAGE]  Debian's python3-sklearn (localhost/sagekit-sklearn:latest)
 #   --force rebuilds the image (and the cached root file system of a framework base).
+# Exit codes: 0 ready, 1 the build failed, 2 bad arguments.
 #
 # busybox: a static busybox and its applet links, FROM scratch, no RUN step (Docker and Podman
 # build it alike). Framework bases: a Debian root file system made with mmdebstrap from this
@@ -20,18 +21,19 @@ set -euo pipefail
 
 log() { echo "build-base-image: $*" >&2; }
 die() { log "$*"; exit 1; }
+usage_error() { log "$*"; exit 2; }
 
 FLAVOR=busybox
 FORCE=
 IMAGE=
 while [ $# -gt 0 ]; do
   case "$1" in
-    --with) [ $# -ge 2 ] || die "--with needs a value: torch or sklearn"; FLAVOR=$2; shift 2 ;;
+    --with) [ $# -ge 2 ] || usage_error "--with needs a value: torch or sklearn"; FLAVOR=$2; shift 2 ;;
     --with=*) FLAVOR=${1#--with=}; shift ;;
     --force) FORCE=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) die "unknown option '$1' (expected --with torch|sklearn, --force, or an image name)" ;;
-    *) [ -z "$IMAGE" ] || die "one image name at most (got '$IMAGE' and '$1')"; IMAGE=$1; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    -*) usage_error "unknown option '$1' (expected --with torch|sklearn, --force, or an image name)" ;;
+    *) [ -z "$IMAGE" ] || usage_error "one image name at most (got '$IMAGE' and '$1')"; IMAGE=$1; shift ;;
   esac
 done
 
@@ -40,7 +42,7 @@ case "$FLAVOR" in
   busybox) PACKAGES= ; MODULE= ; ESTIMATE= ;;
   torch) PACKAGES=python3-torch,python3-numpy; MODULE=torch; ESTIMATE="≈70 s bootstrap + ≈30 s import, ≈1.3 GB" ;;
   sklearn) PACKAGES=python3-sklearn,python3-joblib; MODULE=sklearn; ESTIMATE="≈45 s bootstrap + ≈20 s import, ≈950 MB" ;;
-  *) die "--with must be torch or sklearn (got '$FLAVOR')" ;;
+  *) usage_error "--with must be torch or sklearn (got '$FLAVOR')" ;;
 esac
 IMAGE=${IMAGE:-localhost/sagekit-$FLAVOR:latest}
 

@@ -56,7 +56,11 @@ if [ "$EXAMPLE" = sklearn ]; then
   node bin/sagekit.js train --config examples/sklearn/job.yaml --json > /tmp/sagekit-demo.json
   step "the trained model"
   echo "model.tar.gz: $(artifact /tmp/sagekit-demo.json model) (model.joblib + model.json)" >&2
-  tar -xzOf "$(artifact /tmp/sagekit-demo.json model)" model.json
+  tar -xzOf "$(artifact /tmp/sagekit-demo.json model)" model.json | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(`${m.model} ${JSON.stringify(m.hyperparameters)} on ${m.features.length} features`);
+    console.log(`validation accuracy ${m.metrics.validation_accuracy}, AUC ${m.metrics.validation_auc} (train accuracy ${m.metrics.train_accuracy})`);
+    console.log(`most important: ${m.top_features.map((f) => `${f.feature} ${f.importance}`).join(", ")}`);'
   exit 0
 fi
 
