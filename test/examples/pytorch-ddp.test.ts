@@ -63,6 +63,13 @@ describe('examples/pytorch-ddp', () => {
     expect(info.parameter_sha256).toBe(rank0.parameter_sha256);
   });
 
+  it('fails with the reason the trainer wrote to /opt/ml/output/failure', async () => {
+    const { job } = await startJob(await options('bad', { epochs: 'ten' }), 'pytorch-ddp-bad-hp');
+    const doc = await job.wait({ throwOnFailure: false });
+    expect(doc.TrainingJobStatus).toBe('Failed');
+    expect(doc.FailureReason).toContain("hyperparameter epochs must be int, got 'ten'");
+  });
+
   it('resumes from the last checkpoint after a stop, with the weights it had', async () => {
     // A long job, stopped once it has saved three checkpoints.
     const first = await startJob(await options('resume', { epochs: 500 }), 'pytorch-ddp-stopped');
