@@ -33,7 +33,7 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
       ['a', 'b'].map((n) => createJobNetwork(docker, { name: `sagekit-subnet-${n}-${process.pid}`, labels, internal: false, hosts: 3 })),
     );
     try {
-      const subnet = async (name: string) => (await docker.getNetwork(name).inspect()).IPAM.Config[0].Subnet as string;
+      const subnet = async (name: string) => ((await docker.getNetwork(name).inspect()) as { IPAM: { Config: Array<{ Subnet: string }> } }).IPAM.Config[0]!.Subnet;
       const [sa, sb] = [await subnet(a!.name), await subnet(b!.name)];
       expect(sa).toMatch(/^10\.213\.\d+\.0\/24$/);
       expect(sb).not.toBe(sa);
