@@ -21,6 +21,9 @@ import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
 import { hostNames, writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
+import { assertGpuSupport } from './engine/gpu.js';
+import type { EngineKind } from './engine/info.js';
+import { containerSpec, type Bind } from './container-spec.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
@@ -77,6 +80,8 @@ export class LocalRun {
   private readonly samples: MetricSample[] = [];
   private persistQueue: Promise<void> = Promise.resolve();
   private hostAddresses: string[] | undefined;
+  /** Set for `local_gpu` jobs: the engine kind whose way of passing GPUs is used. */
+  private gpu: EngineKind | undefined;
   /** The first host that failed, claimed at once so only its reason is recorded. */
   private failedHost: string | undefined;
 
@@ -116,11 +121,13 @@ export class LocalRun {
       );
     }
     const engine = await connectEngine(settings.engineHost);
+    const gpu = (request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu' ? await assertGpuSupport(engine.docker) : undefined;
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await mkdir(paths.dir, { recursive: true });
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
     const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings);
+    run.gpu = gpu;
     await run.persist();
     return run;
   }
@@ -262,40 +269,24 @@ export class LocalRun {
   }
 
   private async createContainer(host: HostRun, network: string, env: string[]): Promise<Docker.Container> {
-    const binds = [`${host.dir}:/opt/ml`];
-    for (const bind of this.staged?.bindsFor(this.hosts.indexOf(host)) ?? []) {
-      binds.push(`${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''}`);
-    }
-    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
-    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push(`${path.join(host.dir, 'checkpoints')}:${checkpointPath}`);
-    const gpu = (this.request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu';
     const index = this.hosts.indexOf(host);
-    const addresses = this.hostAddresses;
-    return this.engine.docker.createContainer({
+    const binds: Bind[] = [{ source: host.dir, target: '/opt/ml' }, ...(this.staged?.bindsFor(index) ?? [])];
+    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
+    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push({ source: path.join(host.dir, 'checkpoints'), target: checkpointPath });
+    const spec = containerSpec({
       name: `sagekit-${this.name}-${host.name}-${process.pid}`.slice(0, 120),
-      Image: this.request.AlgorithmSpecification!.TrainingImage!,
-      Cmd: ['train'],
-      Hostname: host.name,
-      Env: env,
-      Labels: this.labels(host.name),
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      HostConfig: {
-        Binds: binds,
-        NetworkMode: network,
-        // The others' names: every engine writes the container's own name into its hosts file.
-        ...(addresses && { ExtraHosts: this.hosts.flatMap((h, i) => (i === index ? [] : [`${h.name}:${addresses[i]}`])) }),
-        ...(gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
-      },
-      ...(network !== 'none' && {
-        NetworkingConfig: {
-          EndpointsConfig: {
-            [network]: { Aliases: [host.name], ...(addresses && { IPAMConfig: { IPv4Address: addresses[index] } }) },
-          },
-        },
-      }),
+      image: this.request.AlgorithmSpecification!.TrainingImage!,
+      hostName: host.name,
+      hostIndex: index,
+      hostNames: this.hosts.map((h) => h.name),
+      network,
+      ...(this.hostAddresses && { addresses: this.hostAddresses }),
+      env,
+      binds,
+      labels: this.labels(host.name),
+      ...(this.gpu && { gpu: this.gpu }),
     });
+    return this.engine.docker.createContainer(spec);
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
