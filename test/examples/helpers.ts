@@ -23,6 +23,8 @@ export { ensureFrameworkBase } from '../setup/framework-images.js';
  * base (once per machine, ≈2.5 min cold for torch), so the hook may wait that long.
  */
 export const BASE_IMAGE_TIMEOUT_MS = 15 * 60_000;
+/** Hang detection for one example test (a few jobs of seconds each; generous for a loaded machine). */
+export const JOB_TIMEOUT_MS = 240_000;
 
 /** A temp dir for one test file's outputs, checkpoints and job records. */
 export async function scratchDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BASE_IMAGE_TIMEOUT_MS, ensureFrameworkBase, exampleOptions, finalMetric, readJson, scratchDir, startJob, unpack,
+  BASE_IMAGE_TIMEOUT_MS, JOB_TIMEOUT_MS, ensureFrameworkBase, exampleOptions, finalMetric, readJson, scratchDir, startJob, unpack,
 } from './helpers.js';
 
 // Digits has 10 balanced classes: chance is 0.10, a model that did not learn stays far below this.
@@ -61,14 +61,14 @@ describe('examples/pytorch-ddp', () => {
     expect(rank1.parameter_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(rank1.parameter_sha256).toBe(rank0.parameter_sha256);
     expect(info.parameter_sha256).toBe(rank0.parameter_sha256);
-  });
+  }, JOB_TIMEOUT_MS);
 
   it('fails with the reason the trainer wrote to /opt/ml/output/failure', async () => {
     const { job } = await startJob(await options('bad', { epochs: 'ten' }), 'pytorch-ddp-bad-hp');
     const doc = await job.wait({ throwOnFailure: false });
     expect(doc.TrainingJobStatus).toBe('Failed');
     expect(doc.FailureReason).toContain("hyperparameter epochs must be int, got 'ten'");
-  });
+  }, JOB_TIMEOUT_MS);
 
   it('resumes from the last checkpoint after a stop, with the weights it had', async () => {
     // A long job, stopped once it has saved three checkpoints.
@@ -97,5 +97,5 @@ describe('examples/pytorch-ddp', () => {
     const epochs = lines.map((l) => Number(l.match(/^epoch=(\d+) /)?.[1])).filter((n) => n > 0);
     expect(epochs).toEqual([last + 1, last + 2]);
     expect(finalMetric(doc, 'validation:accuracy')).toBeGreaterThan(LEARNED);
-  });
+  }, JOB_TIMEOUT_MS);
 });

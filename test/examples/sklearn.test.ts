@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BASE_IMAGE_TIMEOUT_MS, ROOT, ensureFrameworkBase, exampleOptions, finalMetric, readJson, runInImage, scratchDir, startJob, unpack,
+  BASE_IMAGE_TIMEOUT_MS, JOB_TIMEOUT_MS, ROOT, ensureFrameworkBase, exampleOptions, finalMetric, readJson, runInImage, scratchDir, startJob, unpack,
 } from './helpers.js';
 
 // 63 % of the tumours are benign: a model that always says "benign" scores 0.63.
@@ -54,12 +54,12 @@ describe('examples/sklearn', () => {
     const scored = JSON.parse(stdout.trim());
     expect(scored.rows).toBe(114);
     expect(scored.accuracy).toBe(accuracy);
-  });
+  }, JOB_TIMEOUT_MS);
 
   it('fails with the reason the trainer wrote to /opt/ml/output/failure', async () => {
     const { job } = await startJob(await options({ n_estimators: 'many' }), 'sklearn-bad-hp');
     const doc = await job.wait({ throwOnFailure: false });
     expect(doc.TrainingJobStatus).toBe('Failed');
     expect(doc.FailureReason).toContain("hyperparameter n_estimators must be int, got 'many'");
-  });
+  }, JOB_TIMEOUT_MS);
 });
