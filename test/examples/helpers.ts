@@ -20,7 +20,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export { ensureFrameworkBase } from '../setup/framework-images.js';
 /**
  * The global setup builds the bases first; run on its own, a test file's beforeAll builds its
- * base (once per machine, ≈2.5 min cold for torch), so the hook may wait that long.
+ * base (once per machine, ≈2-3 min cold for torch), so the hook may wait that long.
  */
 export const BASE_IMAGE_TIMEOUT_MS = 15 * 60_000;
 /** Hang detection for one example test (a few jobs of seconds each; generous for a loaded machine). */
