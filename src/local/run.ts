@@ -24,6 +24,7 @@ import { createJobNetwork, type JobNetwork } from './engine/networks.js';
 import { assertGpuSupport } from './engine/gpu.js';
 import type { EngineKind } from './engine/info.js';
 import { containerSpec, type Bind } from './container-spec.js';
+import { handBackOwnership } from './ownership.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
@@ -430,6 +431,15 @@ export class LocalRun {
     clearTimeout(this.killTimer);
     clearInterval(this.stopWatcher);
     await Promise.all(this.hosts.map((host) => host.removal ?? (host.container && removeContainer(host.container))));
+    if (this.engine.local && this.hosts.some((h) => h.container)) {
+      await handBackOwnership({
+        docker: this.engine.docker,
+        image: this.request.AlgorithmSpecification!.TrainingImage!,
+        dirs: this.hosts.map((h) => h.dir),
+        jobName: this.name,
+        events: this.events,
+      });
+    }
     await this.network?.remove().catch(() => undefined);
     await this.staged?.cleanup().catch(() => undefined);
     await rm(this.paths.work, { recursive: true, force: true });
