@@ -25,6 +25,7 @@ import { assertGpuSupport } from './engine/gpu.js';
 import type { EngineKind } from './engine/info.js';
 import { containerSpec, type Bind } from './container-spec.js';
 import { handBackOwnership } from './ownership.js';
+import { downloadOutputs, uploadBinds } from './engine/remote-files.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
@@ -32,7 +33,7 @@ import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
 import { initialDescribe, transition } from './status.js';
-import { assertRunnableLocally, unsupportedFieldWarnings } from './unsupported.js';
+import { assertRunnableLocally, assertRunnableRemotely, unsupportedFieldWarnings } from './unsupported.js';
 
 /** SageMaker's grace period between SIGTERM and SIGKILL. */
 export const DEFAULT_STOP_GRACE_SECONDS = 120;
@@ -122,6 +123,7 @@ export class LocalRun {
       );
     }
     const engine = await connectEngine(settings.engineHost);
+    if (!engine.local) assertRunnableRemotely(request, engine.host);
     const gpu = (request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu' ? await assertGpuSupport(engine.docker) : undefined;
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await mkdir(paths.dir, { recursive: true });
@@ -287,7 +289,11 @@ export class LocalRun {
       labels: this.labels(host.name),
       ...(this.gpu && { gpu: this.gpu }),
     });
-    return this.engine.docker.createContainer(spec);
+    if (this.engine.local) return this.engine.docker.createContainer(spec);
+    // A remote engine cannot see this machine's folders: their contents go in through the API.
+    const container = await this.engine.docker.createContainer({ ...spec, HostConfig: { ...spec.HostConfig, Binds: [] } });
+    await uploadBinds(container, binds);
+    return container;
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
@@ -368,6 +374,7 @@ export class LocalRun {
         }
         // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!);
+        if (!this.engine.local) await this.collectRemote(host);
         if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
@@ -375,6 +382,15 @@ export class LocalRun {
     );
     this.doc = { ...this.doc, TrainingEndTime: new Date() };
     await Promise.all(pipes);
+  }
+
+  /** A remote engine's host: model, output (failure file included) and checkpoints copied back. */
+  private async collectRemote(host: HostRun): Promise<void> {
+    try {
+      await downloadOutputs(host.container!, host.dir, this.request.CheckpointConfig?.LocalPath);
+    } catch (error) {
+      this.events.warnOnce(`could not copy ${host.name}'s results back from the engine: ${(error as Error).message}`);
+    }
   }
 
   private async hostFailure(host: HostRun): Promise<string> {
