@@ -1,0 +1,141 @@
+/**
+ * Script mode (`entryPoint`): where the user's code comes from and goes to, and the
+ * hyperparameters the SageMaker training toolkit reads to find and run it.
+ *
+ * Why every hyperparameter is JSON-encoded here: the toolkit inside framework images
+ * (sagemaker-training-toolkit) `json.loads` each value of hyperparameters.json before it passes
+ * them to the script as `--key value` arguments and `SM_HP_*` variables. The Python SDK therefore
+ * JSON-encodes every value in script mode (`"x"` → `"\"x\""`, `3` → `"3"`), its own keys included,
+ * so that strings, numbers, booleans and lists all come back as what the user wrote. Without
+ * script mode the container reads the raw strings, so sagekit's `auto` encoding keeps them plain.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ValidationIssue } from '../errors.js';
+import { parseS3Uri } from '../s3/uri.js';
+import type { GitConfig } from './extra-types.js';
+import { encodeHyperparameters } from './hyperparameters.js';
+import { isLocalJob, type EstimatorOptions } from './options.js';
+
+/** Where script-mode code is mounted in every local container, and what the toolkit is told. */
+export const LOCAL_CODE_DIR = '/opt/ml/code';
+/** Default `sagemaker_container_log_level`: Python's logging.INFO. */
+export const DEFAULT_CONTAINER_LOG_LEVEL = 20;
+
+/** The user's code of a script-mode job, as the backends need it. */
+export interface ScriptCode {
+  /** `sagemaker_program`: the entry point relative to the code's root. */
+  program: string;
+  /** Local code folder (absolute; relative to the clone with `gitConfig`); absent for a lone entry point. */
+  sourceDir?: string;
+  /** The entry point: relative to `sourceDir` when that is set, else a path of the lone script. */
+  entryPoint: string;
+  /** Folders or files copied beside the code (absolute, or relative to the clone with `gitConfig`). */
+  dependencies: string[];
+  /** Clone this first; the paths above are then inside the clone. */
+  gitConfig?: GitConfig;
+  /** `s3://…/sourcedir.tar.gz` the aws backend uploads the packed code to (cloud jobs with local code). */
+  uploadUri?: string;
+  /** KMS key of that upload (the SDK uses outputKmsKey when the code goes to the output bucket). */
+  kmsKey?: string;
+}
+
+/** Script-mode parts of a request. */
+export interface ScriptModeBuild {
+  hyperparameters: Record<string, string>;
+  /** Code the backend must place (absent when `sourceDir` is an s3:// archive used as is). */
+  code?: ScriptCode;
+  warnings: string[];
+}
+
+function uploadUriFor(options: EstimatorOptions, jobName: string, outputPath: string): { uri: string; kmsKey?: string } {
+  const output = parseS3Uri(outputPath);
+  if (options.codeLocation === undefined) {
+    return { uri: `s3://${output.bucket}/${jobName}/source/sourcedir.tar.gz`, ...(options.outputKmsKey && { kmsKey: options.outputKmsKey }) };
+  }
+  const code = parseS3Uri(options.codeLocation);
+  const key = [code.key.replace(/\/+$/, ''), jobName, 'source', 'sourcedir.tar.gz'].filter(Boolean).join('/');
+  const sameBucket = code.bucket === output.bucket;
+  return { uri: `s3://${code.bucket}/${key}`, ...(sameBucket && options.outputKmsKey && { kmsKey: options.outputKmsKey }) };
+}
+
+/** Issues for local code paths that do not exist (skipped with gitConfig: they are inside the clone). */
+function missingPaths(code: ScriptCode): ValidationIssue[] {
+  if (code.gitConfig) return [];
+  const issues: ValidationIssue[] = [];
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  if (code.sourceDir !== undefined && !isDir(code.sourceDir)) {
+    issues.push({ path: 'sourceDir', value: code.sourceDir, rule: 'must be an existing folder' });
+  } else {
+    const script = code.sourceDir !== undefined ? path.join(code.sourceDir, code.entryPoint) : code.entryPoint;
+    if (!existsSync(script) || statSync(script).isDirectory()) {
+      issues.push({ path: 'entryPoint', value: code.entryPoint, rule: `must be an existing file (looked for ${script})` });
+    }
+  }
+  code.dependencies.forEach((dep, i) => {
+    if (!existsSync(dep)) issues.push({ path: `dependencies[${i}]`, value: dep, rule: 'must be an existing folder or file' });
+  });
+  return issues;
+}
+
+/**
+ * The hyperparameters and code of a script-mode job (call only when `entryPoint` is set).
+ * `outputPath` is the resolved output URI; issues (missing files, unknown region) are added to
+ * `issues`.
+ */
+export function buildScriptMode(
+  options: EstimatorOptions,
+  context: { jobName: string; outputPath: string; region: string | undefined; cwd: string },
+  issues: ValidationIssue[],
+): ScriptModeBuild {
+  const local = isLocalJob(options);
+  const warnings: string[] = [];
+  const { jobName, outputPath, cwd } = context;
+  const entryPoint = options.entryPoint!;
+  const s3Source = options.sourceDir?.startsWith('s3://') === true;
+  const resolve = (p: string) => (options.gitConfig ? p : path.resolve(cwd, p));
+
+  let code: ScriptCode | undefined;
+  let submitDirectory: string;
+  let program: string;
+  if (s3Source) {
+    submitDirectory = options.sourceDir!;
+    program = path.posix.basename(entryPoint);
+  } else {
+    program = options.sourceDir !== undefined ? entryPoint : path.basename(entryPoint);
+    code = {
+      program,
+      entryPoint: options.sourceDir !== undefined ? entryPoint : resolve(entryPoint),
+      ...(options.sourceDir !== undefined && { sourceDir: resolve(options.sourceDir) }),
+      dependencies: (options.dependencies ?? []).map(resolve),
+      ...(options.gitConfig && { gitConfig: options.gitConfig }),
+    };
+    issues.push(...missingPaths(code));
+    if (local) {
+      submitDirectory = LOCAL_CODE_DIR;
+      if (options.codeLocation !== undefined) warnings.push(`codeLocation is not used by local jobs: the code is mounted at ${LOCAL_CODE_DIR}`);
+    } else {
+      const upload = uploadUriFor(options, jobName, outputPath);
+      code.uploadUri = upload.uri;
+      if (upload.kmsKey) code.kmsKey = upload.kmsKey;
+      submitDirectory = upload.uri;
+    }
+  }
+
+  let region = context.region;
+  if (region === undefined) {
+    if (local) region = 'us-east-1';
+    else issues.push({ path: 'region', rule: 'is needed in script mode (it is passed to the script as sagemaker_region); set region or pass --region' });
+  }
+  const encoded = encodeHyperparameters(options.hyperparameters ?? {}, 'json');
+  issues.push(...encoded.issues);
+  const hyperparameters: Record<string, string> = {
+    ...encoded.values,
+    sagemaker_submit_directory: JSON.stringify(submitDirectory),
+    sagemaker_program: JSON.stringify(program),
+    sagemaker_container_log_level: JSON.stringify(options.containerLogLevel ?? DEFAULT_CONTAINER_LOG_LEVEL),
+    sagemaker_job_name: JSON.stringify(jobName),
+    sagemaker_region: JSON.stringify(region ?? ''),
+  };
+  return { hyperparameters, ...(code && { code }), warnings };
+}
