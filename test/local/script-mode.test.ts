@@ -1,0 +1,181 @@
+/**
+ * Script mode and the rest of `Estimator.__init__` on the local backend, against the real
+ * engine: a toolkit stand-in image (test/fixtures/toolkit, built here through the engine API)
+ * runs the user's script from /opt/ml/code with its hyperparameters as arguments on every host;
+ * container entry point and arguments, instance groups (resourceconfig.json, channels per
+ * group), uncompressed output and the cloud-only warnings are checked with plain busybox.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tar from 'tar';
+import { Estimator } from '../../src/estimator/estimator.js';
+import type { EstimatorOptions } from '../../src/estimator/options.js';
+import { buildTrainingRequest } from '../../src/estimator/request.js';
+import { connectEngine } from '../../src/local/engine/connect.js';
+import { buildImage } from '../../src/local/image.js';
+import { JobEvents } from '../../src/events.js';
+import { recordingEvents } from '../helpers/job-events.js';
+import { BASE_IMAGE } from '../setup/images.js';
+
+const TOOLKIT_IMAGE = 'localhost/sagekit-toolkit:test';
+const TOOLKIT_CONTEXT = path.resolve(import.meta.dirname, '../fixtures/toolkit');
+const root = mkdtempSync(path.join(tmpdir(), 'sagekit-script-mode-'));
+const stateDir = path.join(root, 'state');
+const outputDir = path.join(root, 'output');
+
+/** A project folder: src/ (the entry point and a subfolder), lib/mylib (a dependency). */
+function project(): string {
+  const dir = path.join(root, 'project');
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  };
+  write('src/train.sh', [
+    '. ./mylib/helpers.sh',
+    '. ./util/more.sh',
+    'out=/opt/ml/model/$(hostname)',
+    'mkdir -p "$out"',
+    'printf "%s\\n" "$@" > "$out/args.txt"',
+    'pwd > "$out/pwd.txt"',
+    'greeting > "$out/greeting.txt"',
+    'echo "trained on $(hostname) with $*"',
+  ].join('\n'));
+  write('src/util/more.sh', 'more() { echo more; }\n');
+  write('lib/mylib/helpers.sh', 'greeting() { echo "hello from mylib"; }\n');
+  return dir;
+}
+
+let counter = 0;
+async function run(options: Partial<EstimatorOptions>) {
+  const name = `script-${process.pid}-${++counter}`;
+  const recorded = recordingEvents();
+  const estimator = new Estimator({
+    imageUri: BASE_IMAGE,
+    instanceType: 'local',
+    outputPath: outputDir,
+    jobName: name,
+    ...options,
+    local: { stateDir, pull: 'never', stopGracePeriodSeconds: 2 },
+  } as EstimatorOptions);
+  const job = await estimator.fit(undefined, { throwOnFailure: false, events: recorded.events });
+  return { name, describe: await job.describe(), ...recorded };
+}
+
+function extractModel(name: string): string {
+  const dir = mkdtempSync(path.join(root, 'model-'));
+  tar.x({ file: path.join(outputDir, name, 'output', 'model.tar.gz'), cwd: dir, sync: true });
+  return dir;
+}
+
+beforeAll(async () => {
+  const { docker } = await connectEngine();
+  await buildImage(docker, TOOLKIT_IMAGE, TOOLKIT_CONTEXT, { BASE_IMAGE }, new JobEvents());
+}, 180_000);
+
+describe('script mode on the local backend', () => {
+  const dir = project();
+  const job: Partial<EstimatorOptions> = {
+    imageUri: TOOLKIT_IMAGE,
+    instanceCount: 2,
+    entryPoint: 'train.sh',
+    sourceDir: path.join(dir, 'src'),
+    dependencies: [path.join(dir, 'lib', 'mylib')],
+    hyperparameters: { epochs: 3, optimizer: 'adam w' },
+  };
+
+  it('runs the script from /opt/ml/code on both hosts with its hyperparameters as arguments; the model lands in model.tar.gz', async () => {
+    const ran = await run(job);
+    expect(ran.describe.FailureReason).toBeUndefined();
+    expect(ran.describe.TrainingJobStatus).toBe('Completed');
+    const model = extractModel(ran.name);
+    for (const host of ['algo-1', 'algo-2']) {
+      expect(readFileSync(path.join(model, host, 'args.txt'), 'utf8')).toBe('--epochs\n3\n--optimizer\nadam w\n');
+      expect(readFileSync(path.join(model, host, 'pwd.txt'), 'utf8').trim()).toBe('/opt/ml/code');
+      expect(readFileSync(path.join(model, host, 'greeting.txt'), 'utf8').trim()).toBe('hello from mylib');
+      const hyperparameters = JSON.parse(readFileSync(path.join(stateDir, 'jobs', ran.name, 'hosts', host, 'input', 'config', 'hyperparameters.json'), 'utf8'));
+      expect(hyperparameters.sagemaker_submit_directory).toBe('"/opt/ml/code"');
+      expect(hyperparameters.sagemaker_program).toBe('"train.sh"');
+    }
+    expect(ran.logs.filter((l) => l.message.startsWith('trained on')).map((l) => l.message).sort()).toEqual([
+      'trained on algo-1 with --epochs 3 --optimizer adam w',
+      'trained on algo-2 with --epochs 3 --optimizer adam w',
+    ]);
+  }, 180_000);
+
+  it('the same job dry-runs for SageMaker with the script-mode request', () => {
+    const { request, code } = buildTrainingRequest(
+      { ...job, instanceType: 'ml.m5.xlarge', role: 'arn:aws:iam::111122223333:role/R', region: 'us-west-2', outputPath: 's3://my-bucket/out' } as EstimatorOptions,
+      undefined,
+      { jobName: 'script-job' },
+    );
+    expect(request.HyperParameters).toEqual({
+      epochs: '3',
+      optimizer: '"adam w"',
+      sagemaker_submit_directory: '"s3://my-bucket/script-job/source/sourcedir.tar.gz"',
+      sagemaker_program: '"train.sh"',
+      sagemaker_container_log_level: '20',
+      sagemaker_job_name: '"script-job"',
+      sagemaker_region: '"us-west-2"',
+    });
+    expect(code?.uploadUri).toBe('s3://my-bucket/script-job/source/sourcedir.tar.gz');
+  });
+});
+
+describe('container entry point, instance groups, uncompressed output, cloud-only options', () => {
+  it('runs the entry point with the arguments, lays out the groups, mounts each channel on its groups, saves the model uncompressed, warns once', async () => {
+    const data = path.join(root, 'data');
+    for (const channel of ['a', 'b']) {
+      mkdirSync(path.join(data, channel), { recursive: true });
+      writeFileSync(path.join(data, channel, `${channel}.txt`), channel);
+    }
+    // The probe travels as a channel of every host (an entry point argument is at most 256 characters).
+    mkdirSync(path.join(data, 'tools'), { recursive: true });
+    writeFileSync(path.join(data, 'tools', 'probe.sh'), [
+      'out=/opt/ml/model/$(hostname)',
+      'mkdir -p "$out"',
+      'cp /opt/ml/input/config/resourceconfig.json /opt/ml/input/config/inputdataconfig.json "$out/"',
+      'ls /opt/ml/input/data > "$out/channels.txt"',
+      'echo "$0 $*" > "$out/command.txt"',
+      'echo out > /opt/ml/output/data/$(hostname).txt',
+    ].join('\n'));
+    const ran = await run({
+      instanceType: undefined,
+      instanceGroups: [
+        { instanceGroupName: 'cpu', instanceType: 'local', instanceCount: 1 },
+        { instanceGroupName: 'gpu', instanceType: 'local', instanceCount: 2 },
+      ],
+      inputs: { a: { s3Data: path.join(data, 'a'), instanceGroups: ['gpu'] }, b: path.join(data, 'b'), tools: path.join(data, 'tools') },
+      containerEntryPoint: ['sh', '/opt/ml/input/data/tools/probe.sh'],
+      containerArguments: ['--alpha', '1'],
+      disableOutputCompression: true,
+      keepAlivePeriodInSeconds: 60,
+    });
+    expect(ran.describe.FailureReason).toBeUndefined();
+    expect(ran.describe.TrainingJobStatus).toBe('Completed');
+    const modelDir = path.join(outputDir, ran.name, 'output', 'model');
+    expect(ran.describe.ModelArtifacts?.S3ModelArtifacts).toBe(`file://${modelDir}/`);
+    expect(readdirSync(path.join(outputDir, ran.name, 'output'))).toEqual(['data', 'model']);
+    expect(readdirSync(path.join(outputDir, ran.name, 'output', 'data')).sort()).toEqual(['algo-1.txt', 'algo-2.txt', 'algo-3.txt']);
+    const groups = [
+      { instance_group_name: 'cpu', instance_type: 'local', hosts: ['algo-1'] },
+      { instance_group_name: 'gpu', instance_type: 'local', hosts: ['algo-2', 'algo-3'] },
+    ];
+    const hostFile = (host: string, file: string) => readFileSync(path.join(modelDir, host, file), 'utf8');
+    for (const [host, group, channels] of [['algo-1', 'cpu', ['b', 'tools']], ['algo-2', 'gpu', ['a', 'b', 'tools']], ['algo-3', 'gpu', ['a', 'b', 'tools']]] as const) {
+      expect(JSON.parse(hostFile(host, 'resourceconfig.json'))).toEqual({
+        current_host: host,
+        current_instance_type: 'local',
+        current_group_name: group,
+        hosts: ['algo-1', 'algo-2', 'algo-3'],
+        instance_groups: groups,
+        network_interface_name: 'eth0',
+      });
+      expect(hostFile(host, 'channels.txt').trim().split('\n')).toEqual(channels);
+      expect(Object.keys(JSON.parse(hostFile(host, 'inputdataconfig.json')))).toEqual(channels);
+      expect(hostFile(host, 'command.txt').trim()).toBe('/opt/ml/input/data/tools/probe.sh --alpha 1');
+    }
+    expect(ran.warnings.filter((w) => w.startsWith('keepAlivePeriodInSeconds is not honoured by local jobs'))).toHaveLength(1);
+  }, 180_000);
+});
