@@ -131,14 +131,14 @@ export class Estimator {
       (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
     const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
     const role = await session.expandRole(this.options.role!);
-    const { request, warnings } = buildTrainingRequest({ ...this.options, role }, inputs, {
+    const { request, warnings, code } = buildTrainingRequest({ ...this.options, role }, inputs, {
       jobName: probe.request.TrainingJobName!,
       region,
       ...(defaultBucket && { defaultBucket }),
       ...(options.cwd && { cwd: options.cwd }),
     });
     for (const warning of warnings) events.warnOnce(warning);
-    return startAwsJob({ request, events, region, session });
+    return startAwsJob({ request, events, region, session, ...(code && { code }) });
   }
 
   /**

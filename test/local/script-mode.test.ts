@@ -5,6 +5,7 @@
  * container entry point and arguments, instance groups (resourceconfig.json, channels per
  * group), uncompressed output and the cloud-only warnings are checked with plain busybox.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,6 +103,19 @@ describe('script mode on the local backend', () => {
       'trained on algo-1 with --epochs 3 --optimizer adam w',
       'trained on algo-2 with --epochs 3 --optimizer adam w',
     ]);
+  }, 180_000);
+
+  it('gitConfig: the code is cloned from a repository (file://) and placed at /opt/ml/code', async () => {
+    const repo = path.join(root, 'repo');
+    mkdirSync(path.join(repo, 'code'), { recursive: true });
+    writeFileSync(path.join(repo, 'code', 'fit.sh'), 'mkdir -p /opt/ml/model && echo "from git $*" > /opt/ml/model/git.txt\n');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+    git('init', '--quiet');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'code');
+    const ran = await run({ imageUri: TOOLKIT_IMAGE, entryPoint: 'fit.sh', sourceDir: 'code', gitConfig: { repo: `file://${repo}` }, hyperparameters: { lr: 0.5 } });
+    expect(ran.describe.FailureReason).toBeUndefined();
+    expect(readFileSync(path.join(extractModel(ran.name), 'git.txt'), 'utf8').trim()).toBe('from git --lr 0.5');
   }, 180_000);
 
   it('the same job dry-runs for SageMaker with the script-mode request', () => {
