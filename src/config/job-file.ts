@@ -46,6 +46,10 @@ function resolveCodePaths(result: Record<string, unknown>, baseDir: string): voi
   if ('sourceDir' in result) result.sourceDir = resolveIfLocal(result.sourceDir, baseDir);
   else if ('entryPoint' in result) result.entryPoint = resolveIfLocal(result.entryPoint, baseDir);
   if (Array.isArray(result.dependencies)) result.dependencies = result.dependencies.map((d) => resolveIfLocal(d, baseDir));
+  const sourceCode = result.sourceCode;
+  if (sourceCode && typeof sourceCode === 'object' && 'sourceDir' in sourceCode) {
+    result.sourceCode = { ...sourceCode, sourceDir: resolveIfLocal((sourceCode as Record<string, unknown>).sourceDir, baseDir) };
+  }
 }
 
 /** Makes relative local paths in a job absolute, against `baseDir`. Returns a new object. */

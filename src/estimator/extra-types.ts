@@ -41,3 +41,20 @@ export interface InstancePlacementConfig {
   enableMultipleJobs?: boolean;
   placementSpecifications?: PlacementSpecification[];
 }
+
+/**
+ * User code for any image, without the SageMaker training toolkit (like the Python SDK v3's
+ * `ModelTrainer` `SourceCode`): the folder becomes the input channel `code` and
+ * `ContainerEntrypoint` runs `entryScript` (`python3` for `.py`, `sh` for `.sh`, else the
+ * file itself) or `command` from it. Give exactly one of `entryScript` and `command`.
+ */
+export interface SourceCode {
+  /** Local folder (uploaded like a local input for cloud jobs) or an `s3://` prefix holding the code. */
+  sourceDir: string;
+  /** Script to run, relative to `sourceDir`. */
+  entryScript?: string;
+  /** Shell command to run in `sourceDir` instead, e.g. `torchrun --nproc-per-node 2 train.py`. */
+  command?: string;
+  /** `requirements.txt` (relative to `sourceDir`) installed with `python3 -m pip` first; needs a package index at run time. */
+  requirements?: string;
+}

@@ -5,7 +5,7 @@
  */
 import type { LocalRunSettings } from '../backend.js';
 import type { Inputs, InputMode } from '../inputs/types.js';
-import type { GitConfig, InstanceGroup, InstancePlacementConfig } from './extra-types.js';
+import type { GitConfig, InstanceGroup, InstancePlacementConfig, SourceCode } from './extra-types.js';
 
 /** A hyperparameter value: any JSON value (see {@link EstimatorOptions.hyperparameterEncoding}). */
 export type HyperparameterValue = string | number | boolean | null | HyperparameterValue[] | { [key: string]: HyperparameterValue };
@@ -220,6 +220,12 @@ export interface EstimatorOptions {
   trainingPlan?: string;
   /** Placement of the instances on UltraServers (`ResourceConfig.InstancePlacementConfig`). Cloud only. */
   instancePlacementConfig?: InstancePlacementConfig;
+  /**
+   * Run code in any image without the training toolkit: `{sourceDir, entryScript | command,
+   * requirements?}`. The code travels as the input channel `code`; `ContainerEntrypoint` runs it.
+   * Not combinable with script mode (`entryPoint`) or `containerEntryPoint`.
+   */
+  sourceCode?: SourceCode;
 }
 
 /** Instance types that run on this machine. */
@@ -253,4 +259,5 @@ export const ESTIMATOR_OPTION_KEYS = [
   'containerLogLevel', 'gitConfig', 'containerEntryPoint', 'containerArguments', 'keepAlivePeriodInSeconds',
   'disableOutputCompression', 'trainingRepositoryAccessMode', 'trainingRepositoryCredentialsProviderArn',
   'enableInfraCheck', 'enableRemoteDebug', 'enableSessionTagChaining', 'trainingPlan', 'instancePlacementConfig',
+  'sourceCode',
 ] as const satisfies ReadonlyArray<keyof EstimatorOptions>;

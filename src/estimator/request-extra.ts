@@ -11,6 +11,7 @@ import type {
   TrainingInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import type { EstimatorOptions } from './options.js';
+import { sourceCodeEntrypoint } from './source-code.js';
 
 /** `ResourceConfig` without the volume fields: instance type and count, or the groups. */
 export function resourceShape(options: EstimatorOptions): ResourceConfig {
@@ -45,8 +46,9 @@ export function resourceShape(options: EstimatorOptions): ResourceConfig {
 export function algorithmExtras(options: EstimatorOptions): Partial<AlgorithmSpecification> {
   const mode = options.trainingRepositoryAccessMode;
   const credentials = options.trainingRepositoryCredentialsProviderArn;
+  const entrypoint = options.sourceCode ? sourceCodeEntrypoint(options.sourceCode) : options.containerEntryPoint;
   return {
-    ...(options.containerEntryPoint && { ContainerEntrypoint: options.containerEntryPoint }),
+    ...(entrypoint && { ContainerEntrypoint: entrypoint }),
     ...(options.containerArguments && { ContainerArguments: options.containerArguments }),
     ...(mode && {
       TrainingImageConfig: {

@@ -21,6 +21,7 @@ import { isLocalJob, jobInstanceTypes, type EstimatorOptions, type RuleConfig } 
 import { algorithmExtras, outputExtras, resourceShape, topLevelExtras } from './request-extra.js';
 import { isLocalPath } from './rules.js';
 import { buildScriptMode, type ScriptCode } from './script-mode.js';
+import { sourceCodeChannel, sourceCodeIssues } from './source-code.js';
 import { validateOptions } from './validate.js';
 
 /** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
@@ -246,9 +247,12 @@ export function buildTrainingRequest(
   issues.push(...hyperparameters.issues);
   warnings.push(...(script?.warnings ?? []));
   const monitoring = buildMonitoring(options, outputPath, region, cwd, issues, warnings);
+  if (options.sourceCode) issues.push(...sourceCodeIssues(options.sourceCode, cwd));
   if (issues.length) throw new ValidationError(issues);
 
-  const channels = buildChannels(options, inputs, cwd);
+  const given = buildChannels(options, inputs, cwd);
+  // The code channel comes last, after the model channel.
+  const channels = options.sourceCode ? [...(given ?? []), sourceCodeChannel(options.sourceCode, cwd)] : given;
   const tags = Array.isArray(options.tags)
     ? options.tags.map((t) => ({ Key: t.key, Value: t.value }))
     : options.tags !== undefined

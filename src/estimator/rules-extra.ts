@@ -177,6 +177,31 @@ function checkCloudSettings(add: Sink, options: Record<string, unknown>): void {
   }
 }
 
+function checkSourceCode(add: Sink, options: Record<string, unknown>): void {
+  const code = options.sourceCode;
+  if (!isObject(code)) return;
+  const given = ['entryScript', 'command'].filter((key) => code[key] !== undefined);
+  if (given.length !== 1) add('sourceCode', given, 'needs exactly one of entryScript and command');
+  for (const key of ['entryScript', 'requirements'] as const) {
+    const file = code[key];
+    if (isString(file) && (file === '' || file.startsWith('/') || file.split('/').includes('..'))) {
+      add(`sourceCode.${key}`, file, 'must be a path inside sourceCode.sourceDir (relative, without ..)');
+    }
+  }
+  if (isString(code.command) && code.command.trim() === '') add('sourceCode.command', code.command, 'must not be empty');
+  if (isString(code.sourceDir)) {
+    if (code.sourceDir === '') add('sourceCode.sourceDir', code.sourceDir, 'must not be empty');
+    else if (code.sourceDir.startsWith('s3://')) checkUri(add, 'sourceCode.sourceDir', code.sourceDir, 'input', false);
+    else if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(code.sourceDir)) add('sourceCode.sourceDir', code.sourceDir, 'must be a local folder or an s3:// prefix');
+  }
+  for (const key of ['entryPoint', 'containerEntryPoint'] as const) {
+    if (options[key] !== undefined) add(key, options[key], 'cannot be combined with sourceCode (sourceCode sets the container entry point itself)');
+  }
+  if (isObject(options.inputs) && 'code' in options.inputs) {
+    add('inputs.code', undefined, 'the channel name code is taken by sourceCode; rename this channel');
+  }
+}
+
 /** Checks the options of this module (see the module comment). */
 export function checkExtraRules(add: Sink, options: Record<string, unknown>, local: boolean): void {
   checkInstanceGroups(add, options, local);
@@ -185,4 +210,5 @@ export function checkExtraRules(add: Sink, options: Record<string, unknown>, loc
   checkStringList(add, 'containerEntryPoint', options.containerEntryPoint);
   checkStringList(add, 'containerArguments', options.containerArguments);
   checkCloudSettings(add, options);
+  checkSourceCode(add, options);
 }

@@ -153,6 +153,14 @@ export const estimatorOptionsSchema = z.strictObject({
       placementSpecifications: z.array(z.strictObject({ ultraServerId: z.string().optional(), instanceCount: integer })).optional(),
     })
     .optional(),
+  sourceCode: z
+    .strictObject({
+      sourceDir: z.string(),
+      entryScript: z.string().optional(),
+      command: z.string().optional(),
+      requirements: z.string().optional(),
+    })
+    .optional(),
 });
 
 // Compile-time guard: the schema and the documented interface must describe the same thing.

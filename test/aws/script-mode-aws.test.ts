@@ -115,6 +115,24 @@ describe('script mode on SageMaker', () => {
     expect(listed.KeyCount ?? 0).toBe(0);
   });
 
+  it('sourceCode: the local code folder is uploaded as the code channel and ContainerEntrypoint runs it', async () => {
+    const dir = write(mkdtempSync(path.join(root, 'any-image-')), { 'run.sh': 'echo hi\n' });
+    const sagemaker = new SageMakerClient({ region: 'us-west-2' });
+    const sts = new STSClient({ region: 'us-west-2' });
+    mockClient(sts).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
+    const sm = mockClient(sagemaker);
+    sm.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: 'arn:aws:sagemaker:us-west-2:111122223333:training-job/x' });
+    const s = new Session({ region: 'us-west-2', clients: { sagemaker, sts, s3: s3.client } });
+    const { entryPoint: _e, ...withoutScriptMode } = base;
+    await new Estimator({ ...withoutScriptMode, sourceCode: { sourceDir: dir, entryScript: 'run.sh' }, session: s }).fit(undefined, { jobName: 'source-code-1', wait: false });
+    const sent = sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input;
+    const bucket = `sagemaker-us-west-2-${ACCOUNT}`;
+    expect(sent.InputDataConfig?.map((c) => [c.ChannelName, c.DataSource?.S3DataSource?.S3Uri])).toEqual([['code', `s3://${bucket}/source-code-1/input/code/`]]);
+    expect(sent.AlgorithmSpecification?.ContainerEntrypoint).toEqual(['/bin/sh', '-c', 'cd /opt/ml/input/data/code && exec "$0" "$@"', 'sh', 'run.sh']);
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'source-code-1/input/code/run.sh' }));
+    expect(await object.Body!.transformToString()).toBe('echo hi\n');
+  });
+
   describe('gitConfig', () => {
     const repo = write(mkdtempSync(path.join(root, 'repo-')), { 'README.md': 'main branch\n' });
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' }).toString().trim();

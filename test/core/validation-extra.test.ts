@@ -238,3 +238,62 @@ describe('request fields without a parity vector', () => {
     expect(warnings).toEqual(['codeLocation is not used by local jobs: the code is mounted at /opt/ml/code']);
   });
 });
+
+describe('sourceCode', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-source-code-'));
+  mkdirSync(path.join(dir, 'code'));
+  writeFileSync(path.join(dir, 'code', 'train.py'), 'print(1)\n');
+  writeFileSync(path.join(dir, 'code', 'requirements.txt'), 'numpy\n');
+  const sourceDir = path.join(dir, 'code');
+
+  it('needs exactly one of entryScript and command', () => {
+    expect(problems({ sourceCode: { sourceDir } })).toEqual(['sourceCode: needs exactly one of entryScript and command (got [])']);
+    expect(problems({ sourceCode: { sourceDir, entryScript: 'train.py', command: 'x' } })).toEqual([
+      'sourceCode: needs exactly one of entryScript and command (got ["entryScript","command"])',
+    ]);
+  });
+  it('excludes script mode, containerEntryPoint and a channel named code', () => {
+    expect(problems({ sourceCode: { sourceDir, entryScript: 'train.py' }, entryPoint: 'train.py', containerEntryPoint: ['sh'], inputs: { code: 's3://my-bucket/c' } })).toEqual([
+      'entryPoint: cannot be combined with sourceCode (sourceCode sets the container entry point itself) (got "train.py")',
+      'containerEntryPoint: cannot be combined with sourceCode (sourceCode sets the container entry point itself) (got ["sh"])',
+      'inputs.code: the channel name code is taken by sourceCode; rename this channel',
+    ]);
+  });
+  it('entryScript and requirements are paths inside sourceDir', () => {
+    expect(problems({ sourceCode: { sourceDir, entryScript: '../x.py', requirements: '/abs/req.txt' } })).toEqual([
+      'sourceCode.entryScript: must be a path inside sourceCode.sourceDir (relative, without ..) (got "../x.py")',
+      'sourceCode.requirements: must be a path inside sourceCode.sourceDir (relative, without ..) (got "/abs/req.txt")',
+    ]);
+  });
+  it('the folder and its files must exist; the entry point must fit the API', () => {
+    expect(buildProblems({ sourceCode: { sourceDir: path.join(dir, 'nope'), entryScript: 'train.py' } }, dir)).toEqual([
+      `sourceCode.sourceDir: must be an existing folder (got "${path.join(dir, 'nope')}")`,
+    ]);
+    expect(buildProblems({ sourceCode: { sourceDir, entryScript: 'main.py', requirements: 'requirements.txt' } }, dir)).toEqual([
+      `sourceCode.entryScript: must be an existing file in sourceCode.sourceDir (looked for ${path.join(sourceDir, 'main.py')}) (got "main.py")`,
+    ]);
+    const long = `echo ${'x'.repeat(250)}`;
+    const tooLong = buildProblems({ sourceCode: { sourceDir, command: long } }, dir);
+    expect(tooLong).toHaveLength(1);
+    expect(tooLong[0]).toMatch(/^sourceCode\.command: makes a ContainerEntrypoint entry longer than the API's 256 characters; put it in a script \(got "echo x+/);
+  });
+  it('adds the code channel last and an entry point that runs the script (pip first with requirements)', () => {
+    const { request } = buildTrainingRequest(
+      { ...base, modelUri: 's3://my-bucket/model.tar.gz', sourceCode: { sourceDir, entryScript: 'train.py', requirements: 'requirements.txt' } },
+      undefined,
+      { jobName: 'job-1', cwd: dir },
+    );
+    expect(request.AlgorithmSpecification?.ContainerEntrypoint).toEqual([
+      '/bin/sh', '-c', 'cd /opt/ml/input/data/code && python3 -m pip install -r requirements.txt && exec "$0" "$@"', 'python3', 'train.py',
+    ]);
+    expect(request.InputDataConfig?.map((c) => c.ChannelName)).toEqual(['model', 'code']);
+    expect(request.InputDataConfig?.at(-1)).toEqual({
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `file://${sourceDir}`, S3DataDistributionType: 'FullyReplicated' } },
+      InputMode: 'File',
+      ChannelName: 'code',
+    });
+    const command = buildTrainingRequest({ ...base, sourceCode: { sourceDir: 's3://my-bucket/code/', command: 'torchrun --nproc-per-node 2 train.py' } }, undefined, { jobName: 'job-2' }).request;
+    expect(command.AlgorithmSpecification?.ContainerEntrypoint).toEqual(['/bin/sh', '-c', 'cd /opt/ml/input/data/code && torchrun --nproc-per-node 2 train.py']);
+    expect(command.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe('s3://my-bucket/code/');
+  });
+});

@@ -193,3 +193,19 @@ describe('container entry point, instance groups, uncompressed output, cloud-onl
     expect(ran.warnings.filter((w) => w.startsWith('keepAlivePeriodInSeconds is not honoured by local jobs'))).toHaveLength(1);
   }, 180_000);
 });
+
+describe('sourceCode: code in any image, without the training toolkit', () => {
+  it('mounts the code channel and runs the entry script (and a command) from it in plain busybox', async () => {
+    const code = path.join(root, 'any-image-code');
+    mkdirSync(code, { recursive: true });
+    writeFileSync(path.join(code, 'run.sh'), 'mkdir -p /opt/ml/model && pwd > /opt/ml/model/pwd.txt && echo "script $*" > /opt/ml/model/ran.txt\n');
+    const script = await run({ instanceCount: 2, sourceCode: { sourceDir: code, entryScript: 'run.sh' } });
+    expect(script.describe.FailureReason).toBeUndefined();
+    const model = extractModel(script.name);
+    expect(readFileSync(path.join(model, 'pwd.txt'), 'utf8').trim()).toBe('/opt/ml/input/data/code');
+    expect(readFileSync(path.join(model, 'ran.txt'), 'utf8').trim()).toBe('script');
+    const command = await run({ sourceCode: { sourceDir: code, command: 'sh run.sh from-command' } });
+    expect(command.describe.FailureReason).toBeUndefined();
+    expect(readFileSync(path.join(extractModel(command.name), 'ran.txt'), 'utf8').trim()).toBe('script from-command');
+  }, 180_000);
+});
