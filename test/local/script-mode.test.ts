@@ -17,11 +17,12 @@ import { buildTrainingRequest } from '../../src/estimator/request.js';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { buildImage } from '../../src/local/image.js';
 import { JobEvents } from '../../src/events.js';
+import { runCli } from '../helpers/cli.js';
 import { recordingEvents } from '../helpers/job-events.js';
 import { BASE_IMAGE } from '../setup/images.js';
 
 const TOOLKIT_IMAGE = 'localhost/sagekit-toolkit:test';
-const TOOLKIT_CONTEXT = path.resolve(import.meta.dirname, '../fixtures/toolkit');
+const TOOLKIT_CONTEXT = path.resolve(import.meta.dirname, '../../examples/script-mode/image');
 const root = mkdtempSync(path.join(tmpdir(), 'sagekit-script-mode-'));
 const stateDir = path.join(root, 'state');
 const outputDir = path.join(root, 'output');
@@ -207,5 +208,24 @@ describe('sourceCode: code in any image, without the training toolkit', () => {
     const command = await run({ sourceCode: { sourceDir: code, command: 'sh run.sh from-command' } });
     expect(command.describe.FailureReason).toBeUndefined();
     expect(readFileSync(path.join(extractModel(command.name), 'ran.txt'), 'utf8').trim()).toBe('script from-command');
+  }, 180_000);
+});
+
+describe('examples/script-mode', () => {
+  it('trains on two hosts through the CLI and saves the fitted model', async () => {
+    const out = path.join(root, 'example-output');
+    const r = await runCli(['train', '--config', 'examples/script-mode/job.yaml', '--json', '--set', `outputPath=${out}`], {
+      env: { SAGEKIT_STATE_DIR: stateDir },
+      timeoutMs: 170_000,
+    });
+    expect(r.stderr).toContain('algo-2 | algo-2: w=');
+    expect(r.code).toBe(0);
+    const describe = JSON.parse(r.stdout) as { TrainingJobName: string };
+    const model = mkdtempSync(path.join(root, 'example-model-'));
+    tar.x({ file: path.join(out, describe.TrainingJobName, 'output', 'model.tar.gz'), cwd: model, sync: true });
+    const fitted = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8')) as { w: number; b: number };
+    // The data is y = 2.5x - 1 plus noise.
+    expect(fitted.w).toBeCloseTo(2.5, 1);
+    expect(fitted.b).toBeCloseTo(-1, 1);
   }, 180_000);
 });
