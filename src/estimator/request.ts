@@ -251,8 +251,9 @@ export function buildTrainingRequest(
   if (issues.length) throw new ValidationError(issues);
 
   const given = buildChannels(options, inputs, cwd);
-  // The code channel comes last, after the model channel.
-  const channels = options.sourceCode ? [...(given ?? []), sourceCodeChannel(options.sourceCode, cwd)] : given;
+  // A code channel (sourceCode, or script mode with network isolation) comes last, after the model channel.
+  const codeChannel = options.sourceCode ? sourceCodeChannel(options.sourceCode, cwd) : script?.codeChannel;
+  const channels = codeChannel ? [...(given ?? []), codeChannel] : given;
   const tags = Array.isArray(options.tags)
     ? options.tags.map((t) => ({ Key: t.key, Value: t.value }))
     : options.tags !== undefined

@@ -128,6 +128,9 @@ function checkScriptMode(add: Sink, options: Record<string, unknown>): void {
     if (isString(git.repo) && git.repo.trim() === '') add('gitConfig.repo', git.repo, 'must be a URL git can clone');
     if (isString(git.commit) && !GIT_COMMIT_PATTERN.test(git.commit)) add('gitConfig.commit', git.commit, 'must be a commit hash (4-40 hex digits)');
   }
+  if (scriptMode && options.enableNetworkIsolation === true && isObject(options.inputs) && 'code' in options.inputs) {
+    add('inputs.code', undefined, 'the channel name code is taken by the code of a network-isolated script-mode job; rename this channel');
+  }
   if (scriptMode && options.hyperparameterEncoding === 'auto') {
     add('hyperparameterEncoding', 'auto', 'script mode always JSON-encodes hyperparameters (as the SDK does); remove hyperparameterEncoding');
   }

@@ -11,6 +11,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Channel } from '@aws-sdk/client-sagemaker';
 import type { ValidationIssue } from '../errors.js';
 import { parseS3Uri } from '../s3/uri.js';
 import type { GitConfig } from './extra-types.js';
@@ -19,6 +20,12 @@ import { isLocalJob, type EstimatorOptions } from './options.js';
 
 /** Where script-mode code is mounted in every local container, and what the toolkit is told. */
 export const LOCAL_CODE_DIR = '/opt/ml/code';
+/**
+ * With network isolation the container cannot fetch its code, so the SDK hands the archive over
+ * as the input channel `code` and points the toolkit at the file in it.
+ */
+export const ISOLATED_CODE_CHANNEL = 'code';
+export const ISOLATED_SUBMIT_DIRECTORY = '/opt/ml/input/data/code/sourcedir.tar.gz';
 /** Default `sagemaker_container_log_level`: Python's logging.INFO. */
 export const DEFAULT_CONTAINER_LOG_LEVEL = 20;
 
@@ -45,6 +52,8 @@ export interface ScriptModeBuild {
   hyperparameters: Record<string, string>;
   /** Code the backend must place (absent when `sourceDir` is an s3:// archive used as is). */
   code?: ScriptCode;
+  /** Network isolation (cloud): the channel carrying `sourcedir.tar.gz`, added after the model channel. */
+  codeChannel?: Channel;
   warnings: string[];
 }
 
@@ -122,6 +131,16 @@ export function buildScriptMode(
     }
   }
 
+  // As the SDK: an isolated cloud container gets the archive as a channel instead of a URI.
+  let codeChannel: Channel | undefined;
+  if (!local && options.enableNetworkIsolation === true) {
+    codeChannel = {
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: submitDirectory, S3DataDistributionType: 'FullyReplicated' } },
+      ChannelName: ISOLATED_CODE_CHANNEL,
+    };
+    submitDirectory = ISOLATED_SUBMIT_DIRECTORY;
+  }
+
   let region = context.region;
   if (region === undefined) {
     if (local) region = 'us-east-1';
@@ -137,5 +156,5 @@ export function buildScriptMode(
     sagemaker_job_name: JSON.stringify(jobName),
     sagemaker_region: JSON.stringify(region ?? ''),
   };
-  return { hyperparameters, ...(code && { code }), warnings };
+  return { hyperparameters, ...(code && { code }), ...(codeChannel && { codeChannel }), warnings };
 }

@@ -297,3 +297,32 @@ describe('sourceCode', () => {
     expect(command.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe('s3://my-bucket/code/');
   });
 });
+
+describe('script mode with network isolation (as the SDK: the code as a channel)', () => {
+  it('adds the code channel after the model channel and points the toolkit at the archive in it', () => {
+    const { request, code } = buildTrainingRequest(
+      { ...base, entryPoint: 'train.py', sourceDir: 's3://my-bucket/code/sourcedir.tar.gz', enableNetworkIsolation: true, modelUri: 's3://my-bucket/m.tar.gz' },
+      undefined,
+      { jobName: 'job-1' },
+    );
+    expect(code).toBeUndefined();
+    expect(request.HyperParameters?.sagemaker_submit_directory).toBe('"/opt/ml/input/data/code/sourcedir.tar.gz"');
+    expect(request.InputDataConfig?.map((c) => c.ChannelName)).toEqual(['model', 'code']);
+    expect(request.InputDataConfig?.at(-1)).toEqual({
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://my-bucket/code/sourcedir.tar.gz', S3DataDistributionType: 'FullyReplicated' } },
+      ChannelName: 'code',
+    });
+  });
+  it('a local sourceDir is still uploaded, to the usual key, and given as the channel', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-isolated-'));
+    writeFileSync(path.join(dir, 'train.py'), '');
+    const { request, code } = buildTrainingRequest({ ...base, entryPoint: 'train.py', enableNetworkIsolation: true }, undefined, { jobName: 'job-2', cwd: dir });
+    expect(code?.uploadUri).toBe('s3://my-bucket/job-2/source/sourcedir.tar.gz');
+    expect(request.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe('s3://my-bucket/job-2/source/sourcedir.tar.gz');
+  });
+  it('the channel name code is then reserved', () => {
+    expect(problems({ entryPoint: 'train.py', enableNetworkIsolation: true, inputs: { code: 's3://my-bucket/c' } })).toEqual([
+      'inputs.code: the channel name code is taken by the code of a network-isolated script-mode job; rename this channel',
+    ]);
+  });
+});
