@@ -154,6 +154,7 @@ describe('container entry point, instance groups, uncompressed output, cloud-onl
       'ls /opt/ml/input/data > "$out/channels.txt"',
       'echo "$0 $*" > "$out/command.txt"',
       'echo out > /opt/ml/output/data/$(hostname).txt',
+      'echo "hello from $(hostname)"',
     ].join('\n'));
     const ran = await run({
       instanceType: undefined,
@@ -192,6 +193,15 @@ describe('container entry point, instance groups, uncompressed output, cloud-onl
       expect(hostFile(host, 'command.txt').trim()).toBe('/opt/ml/input/data/tools/probe.sh --alpha 1');
     }
     expect(ran.warnings.filter((w) => w.startsWith('keepAlivePeriodInSeconds is not honoured by local jobs'))).toHaveLength(1);
+    // The CLI shows the groups and prefixes each host's lines.
+    const described = await runCli(['describe', ran.name], { env: { SAGEKIT_STATE_DIR: stateDir } });
+    expect(described.stdout).toContain('instances  cpu: 1 x local, gpu: 2 x local');
+    const logs = await runCli(['logs', ran.name], { env: { SAGEKIT_STATE_DIR: stateDir } });
+    expect(logs.stdout.split('\n').filter((l) => l.includes('hello from')).sort()).toEqual([
+      'algo-1 | hello from algo-1',
+      'algo-2 | hello from algo-2',
+      'algo-3 | hello from algo-3',
+    ]);
   }, 180_000);
 });
 
