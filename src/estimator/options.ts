@@ -242,6 +242,14 @@ export function jobInstanceTypes(options: Pick<EstimatorOptions, 'instanceType' 
   return (options.instanceGroups ?? []).map((group) => group.instanceType);
 }
 
+/** Local job detection that tolerates unvalidated input: `instanceType`, else the first group's type. */
+export function isLocalJobInput(options: Record<string, unknown>): boolean {
+  if (typeof options.instanceType === 'string') return isLocalInstanceType(options.instanceType);
+  const first: unknown = Array.isArray(options.instanceGroups) ? options.instanceGroups[0] : undefined;
+  const type = typeof first === 'object' && first !== null ? (first as Record<string, unknown>).instanceType : undefined;
+  return typeof type === 'string' && isLocalInstanceType(type);
+}
+
 /** True when the job runs on this machine (`instanceType: local`, or local instance groups). */
 export function isLocalJob(options: Pick<EstimatorOptions, 'instanceType' | 'instanceGroups'>): boolean {
   return isLocalInstanceType(jobInstanceTypes(options)[0]);

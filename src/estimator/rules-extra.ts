@@ -5,7 +5,8 @@
  * type are left to the schema. File existence needs the job's folder, so the request builder
  * checks that (`script-mode.ts`).
  */
-import { isLocalInstanceType } from './options.js';
+import type { ValidationIssue } from '../errors.js';
+import { isLocalInstanceType, isLocalJobInput } from './options.js';
 import { checkInt, checkUri, INSTANCE_TYPE_PATTERN, isNumber, isObject, isString, type Sink } from './rules.js';
 
 /** Hyperparameters script mode sets itself; a user value would be overwritten silently. */
@@ -29,12 +30,6 @@ const MAX_KEEP_ALIVE_SECONDS = 3600;
 const groupsOf = (options: Record<string, unknown>): Record<string, unknown>[] =>
   Array.isArray(options.instanceGroups) ? options.instanceGroups.filter(isObject) : [];
 
-/** Local job detection that tolerates unvalidated input: `instanceType`, else the first group's type. */
-export function isLocalJobInput(options: Record<string, unknown>): boolean {
-  if (isString(options.instanceType)) return isLocalInstanceType(options.instanceType);
-  const first = groupsOf(options)[0];
-  return isString(first?.instanceType) && isLocalInstanceType(first.instanceType);
-}
 
 function checkInstanceGroups(add: Sink, options: Record<string, unknown>, local: boolean): void {
   if (options.instanceGroups === undefined) {
@@ -205,8 +200,16 @@ function checkSourceCode(add: Sink, options: Record<string, unknown>): void {
   }
 }
 
-/** Checks the options of this module (see the module comment). */
-export function checkExtraRules(add: Sink, options: Record<string, unknown>, local: boolean): void {
+/** Checks the options of this module (see the module comment); same contract as `checkRules`. */
+export function checkExtraRules(input: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (!isObject(input)) return issues;
+  const add: Sink = (path, value, rule) => issues.push(value === undefined ? { path, rule } : { path, value, rule });
+  checkAll(add, input, isLocalJobInput(input));
+  return issues;
+}
+
+function checkAll(add: Sink, options: Record<string, unknown>, local: boolean): void {
   checkInstanceGroups(add, options, local);
   checkChannelGroups(add, options);
   checkScriptMode(add, options);

@@ -5,7 +5,7 @@
  * those), so structural and value problems are reported together.
  */
 import type { ValidationIssue } from '../errors.js';
-import { checkExtraRules, isLocalJobInput } from './rules-extra.js';
+import { isLocalJobInput } from './options.js';
 import { toRegExp } from './python-regex.js';
 
 /** Limits from the SageMaker API reference (CreateTrainingJob). */
@@ -363,6 +363,5 @@ export function checkRules(input: unknown): ValidationIssue[] {
   checkVpc(add, options);
   checkSpotAndTime(add, options);
   checkDebuggerAndProfiler(add, options, local);
-  checkExtraRules(add, options, local);
   return issues;
 }

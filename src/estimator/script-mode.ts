@@ -17,6 +17,8 @@ import { parseS3Uri } from '../s3/uri.js';
 import type { GitConfig } from './extra-types.js';
 import { encodeHyperparameters } from './hyperparameters.js';
 import { isLocalJob, type EstimatorOptions } from './options.js';
+import { LIMITS } from './rules.js';
+import { SCRIPT_MODE_HYPERPARAMETERS } from './rules-extra.js';
 
 /** Where script-mode code is mounted in every local container, and what the toolkit is told. */
 export const LOCAL_CODE_DIR = '/opt/ml/code';
@@ -156,5 +158,9 @@ export function buildScriptMode(
     sagemaker_job_name: JSON.stringify(jobName),
     sagemaker_region: JSON.stringify(region ?? ''),
   };
+  const count = Object.keys(hyperparameters).length;
+  if (count > LIMITS.hyperparameters) {
+    issues.push({ path: 'hyperparameters', value: count, rule: `may have at most ${LIMITS.hyperparameters - SCRIPT_MODE_HYPERPARAMETERS.length} entries in script mode (the API allows ${LIMITS.hyperparameters}, script mode adds ${SCRIPT_MODE_HYPERPARAMETERS.length})` });
+  }
   return { hyperparameters, ...(code && { code }), ...(codeChannel && { codeChannel }), warnings };
 }

@@ -145,6 +145,14 @@ describe('script mode', () => {
       `dependencies[0]: must be an existing folder or file (got "${path.join(dir, 'lib')}")`,
     ]);
   });
+  it('script mode leaves room for its five keys among the 100 hyperparameters', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-script-count-'));
+    writeFileSync(path.join(dir, 'train.py'), '');
+    const hyperparameters = Object.fromEntries(Array.from({ length: 96 }, (_, i) => [`h${i}`, i]));
+    expect(buildProblems({ entryPoint: 'train.py', hyperparameters }, dir)).toEqual([
+      'hyperparameters: may have at most 95 entries in script mode (the API allows 100, script mode adds 5) (got 101)',
+    ]);
+  });
   it('cloud script mode needs the region', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-script-region-'));
     writeFileSync(path.join(dir, 'train.py'), '');

@@ -238,4 +238,21 @@ describe('examples/script-mode', () => {
     expect(fitted.w).toBeCloseTo(2.5, 1);
     expect(fitted.b).toBeCloseTo(-1, 1);
   }, 180_000);
+
+  it('--no-wait: the detached runner places the code too', async () => {
+    const out = path.join(root, 'example-detached');
+    const env = { SAGEKIT_STATE_DIR: stateDir };
+    const name = `script-detached-${process.pid}`;
+    const started = await runCli(['train', '--config', 'examples/script-mode/job.yaml', '--no-wait', '--job-name', name, '--set', 'instanceCount=1', '--set', `outputPath=${out}`], { env });
+    expect(started.code).toBe(0);
+    // Hang detection only: a generous bound on polling the record.
+    let status = '';
+    for (let i = 0; i < 600 && !['Completed', 'Failed', 'Stopped'].includes(status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = (JSON.parse((await runCli(['describe', name, '--json'], { env })).stdout || '{}') as { TrainingJobStatus?: string }).TrainingJobStatus ?? '';
+    }
+    expect(status).toBe('Completed');
+    const logs = await runCli(['logs', name], { env });
+    expect(logs.stdout).toContain('toolkit: running train.sh --epochs 200 --learning_rate 0.1');
+  }, 180_000);
 });
