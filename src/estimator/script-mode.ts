@@ -112,6 +112,11 @@ export function buildScriptMode(
   if (s3Source) {
     submitDirectory = options.sourceDir!;
     program = path.posix.basename(entryPoint);
+    if (local) {
+      warnings.push(
+        `sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`,
+      );
+    }
   } else {
     program = options.sourceDir !== undefined ? entryPoint : path.basename(entryPoint);
     code = {

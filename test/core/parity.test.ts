@@ -20,6 +20,7 @@ interface Vector {
   request: Record<string, unknown>;
   compare?: { unorderedLists?: string[] };
   files?: ParityVector['files'];
+  sdkUploads?: ParityVector['sdkUploads'];
 }
 
 function sortAt(value: unknown, dotted: string): void {
@@ -61,7 +62,9 @@ describe('parity with the SageMaker Python SDK', () => {
         writeFileSync(file, format === 'yaml' ? YAML.stringify(vector.config) : JSON.stringify(vector.config));
         const loaded = await loadJobFile(file);
         const options = validateOptions(loaded.options, file);
-        const { request } = buildTrainingRequest(options, options.inputs, { cwd: jobDir });
+        const { request, code } = buildTrainingRequest(options, options.inputs, { cwd: jobDir });
+        // Where the SDK uploaded sourcedir.tar.gz is where the aws backend will upload it.
+        for (const upload of vector.sdkUploads ?? []) expect(code?.uploadUri).toBe(`s3://${upload.bucket}/${upload.key}`);
         const actual = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
         const expected = structuredClone(vector.request);
         for (const p of vector.compare?.unorderedLists ?? []) {

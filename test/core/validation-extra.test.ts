@@ -245,6 +245,18 @@ describe('request fields without a parity vector', () => {
     expect(code?.uploadUri).toBeUndefined();
     expect(warnings).toEqual(['codeLocation is not used by local jobs: the code is mounted at /opt/ml/code']);
   });
+  it('a local job with an s3:// sourceDir says the container fetches it', () => {
+    const { request, code, warnings } = buildTrainingRequest(
+      { imageUri: 'img', instanceType: 'local', outputPath: tmpdir(), entryPoint: 'train.py', sourceDir: 's3://my-bucket/c/sourcedir.tar.gz' },
+      undefined,
+      { jobName: 'job-1' },
+    );
+    expect(request.HyperParameters?.sagemaker_submit_directory).toBe('"s3://my-bucket/c/sourcedir.tar.gz"');
+    expect(code).toBeUndefined();
+    expect(warnings).toEqual([
+      "sourceDir s3://my-bucket/c/sourcedir.tar.gz is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)",
+    ]);
+  });
 });
 
 describe('sourceCode', () => {

@@ -21,6 +21,8 @@ export interface ParityVector {
   config: Record<string, unknown>;
   request: Record<string, unknown>;
   files?: Record<string, string>;
+  /** Where the SDK uploaded `sourcedir.tar.gz`. */
+  sdkUploads?: Array<{ bucket: string; key: string }>;
   compare?: { unorderedLists?: string[] };
 }
 
