@@ -215,6 +215,20 @@ describe('sourceCode: code in any image, without the training toolkit', () => {
     const model = extractModel(script.name);
     expect(readFileSync(path.join(model, 'pwd.txt'), 'utf8').trim()).toBe('/opt/ml/input/data/code');
     expect(readFileSync(path.join(model, 'ran.txt'), 'utf8').trim()).toBe('script');
+    // requirements: `python3 -m pip install -r …` runs first, then the script; a python3 on PATH
+    // (from the code folder; busybox has none) records what it was asked to do.
+    mkdirSync(path.join(code, 'bin'), { recursive: true });
+    writeFileSync(path.join(code, 'bin', 'python3'), '#!/bin/sh\nmkdir -p /opt/ml/model\necho "$*" >> /opt/ml/model/python3.txt\n[ "$1" = -m ] || exec sh "$@"\n', { mode: 0o755 });
+    writeFileSync(path.join(code, 'requirements.txt'), 'numpy\n');
+    writeFileSync(path.join(code, 'fit.py'), 'echo fitted > /opt/ml/model/fit.txt\n');
+    const withRequirements = await run({
+      sourceCode: { sourceDir: code, entryScript: 'fit.py', requirements: 'requirements.txt' },
+      environment: { PATH: '/opt/ml/input/data/code/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    });
+    expect(withRequirements.describe.FailureReason).toBeUndefined();
+    const installed = extractModel(withRequirements.name);
+    expect(readFileSync(path.join(installed, 'python3.txt'), 'utf8')).toBe('-m pip install -r requirements.txt\nfit.py\n');
+    expect(readFileSync(path.join(installed, 'fit.txt'), 'utf8')).toBe('fitted\n');
     const command = await run({ sourceCode: { sourceDir: code, command: 'sh run.sh from-command' } });
     expect(command.describe.FailureReason).toBeUndefined();
     expect(readFileSync(path.join(extractModel(command.name), 'ran.txt'), 'utf8').trim()).toBe('script from-command');
