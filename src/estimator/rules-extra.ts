@@ -146,7 +146,7 @@ function checkStringList(add: Sink, path: string, list: unknown): void {
   });
 }
 
-function checkCloudSettings(add: Sink, options: Record<string, unknown>): void {
+function checkCloudSettings(add: Sink, options: Record<string, unknown>, local: boolean): void {
   checkInt(add, 'keepAlivePeriodInSeconds', options.keepAlivePeriodInSeconds, 0, MAX_KEEP_ALIVE_SECONDS);
   const arn = options.trainingRepositoryCredentialsProviderArn;
   if (isString(arn)) {
@@ -155,7 +155,8 @@ function checkCloudSettings(add: Sink, options: Record<string, unknown>): void {
       add('trainingRepositoryCredentialsProviderArn', arn, 'needs trainingRepositoryAccessMode: Vpc (credentials are for a private registry)');
     }
   }
-  if (options.trainingRepositoryAccessMode === 'Vpc' && !(Array.isArray(options.subnets) && options.subnets.length)) {
+  // Locally the engine pulls (a warning says so), so a job file can keep its cloud setting.
+  if (!local && options.trainingRepositoryAccessMode === 'Vpc' && !(Array.isArray(options.subnets) && options.subnets.length)) {
     add('trainingRepositoryAccessMode', 'Vpc', 'needs subnets and securityGroupIds (the private registry is reached through the job\'s VPC)');
   }
   if (isString(options.trainingPlan) && !TRAINING_PLAN_ARN_PATTERN.test(options.trainingPlan)) {
@@ -215,6 +216,6 @@ function checkAll(add: Sink, options: Record<string, unknown>, local: boolean): 
   checkScriptMode(add, options);
   checkStringList(add, 'containerEntryPoint', options.containerEntryPoint);
   checkStringList(add, 'containerArguments', options.containerArguments);
-  checkCloudSettings(add, options);
+  checkCloudSettings(add, options, local);
   checkSourceCode(add, options);
 }

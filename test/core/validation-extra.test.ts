@@ -180,6 +180,7 @@ describe('container entry point, warm pools, registries, plans', () => {
     expect(problems({ trainingRepositoryAccessMode: 'Vpc' })).toEqual([
       'trainingRepositoryAccessMode: needs subnets and securityGroupIds (the private registry is reached through the job\'s VPC) (got "Vpc")',
     ]);
+    expect(problems({ trainingRepositoryAccessMode: 'Vpc', instanceType: 'local' })).toEqual([]);
   });
   it('the credentials provider is a Lambda ARN and needs Vpc mode', () => {
     expect(problems({ trainingRepositoryCredentialsProviderArn: 'arn:aws:iam::111122223333:role/x' })).toEqual([
