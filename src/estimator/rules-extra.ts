@@ -1,6 +1,6 @@
 /**
  * Value rules of the options beyond the seed's list: script mode, container entry point,
- * heterogeneous clusters, warm pools, private registries, training plans. Same contract as
+ * heterogeneous clusters, warm pools, private registries, training plans, `sourceCode`. Same contract as
  * `rules.ts`: each problem names the option path, the value and the rule; values of the wrong
  * type are left to the schema. File existence needs the job's folder, so the request builder
  * checks that (`script-mode.ts`).
@@ -29,7 +29,6 @@ const MAX_KEEP_ALIVE_SECONDS = 3600;
 
 const groupsOf = (options: Record<string, unknown>): Record<string, unknown>[] =>
   Array.isArray(options.instanceGroups) ? options.instanceGroups.filter(isObject) : [];
-
 
 function checkInstanceGroups(add: Sink, options: Record<string, unknown>, local: boolean): void {
   if (options.instanceGroups === undefined) {

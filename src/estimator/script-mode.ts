@@ -89,54 +89,81 @@ function missingPaths(code: ScriptCode): ValidationIssue[] {
   return issues;
 }
 
+interface BuildContext {
+  jobName: string;
+  outputPath: string;
+  region: string | undefined;
+  cwd: string;
+}
+
+/** Where the code comes from and what `sagemaker_submit_directory` says, before network isolation. */
+function locateCode(options: EstimatorOptions, context: BuildContext, issues: ValidationIssue[], warnings: string[]): { code?: ScriptCode; program: string; submitDirectory: string } {
+  const local = isLocalJob(options);
+  const entryPoint = options.entryPoint!;
+  if (options.sourceDir?.startsWith('s3://')) {
+    if (local) {
+      warnings.push(`sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`);
+    }
+    return { program: path.posix.basename(entryPoint), submitDirectory: options.sourceDir };
+  }
+  const resolve = (p: string) => (options.gitConfig ? p : path.resolve(context.cwd, p));
+  const program = options.sourceDir !== undefined ? entryPoint : path.basename(entryPoint);
+  const code: ScriptCode = {
+    program,
+    entryPoint: options.sourceDir !== undefined ? entryPoint : resolve(entryPoint),
+    ...(options.sourceDir !== undefined && { sourceDir: resolve(options.sourceDir) }),
+    dependencies: (options.dependencies ?? []).map(resolve),
+    ...(options.gitConfig && { gitConfig: options.gitConfig }),
+  };
+  issues.push(...missingPaths(code));
+  if (local) {
+    if (options.codeLocation !== undefined) warnings.push(`codeLocation is not used by local jobs: the code is mounted at ${LOCAL_CODE_DIR}`);
+    return { code, program, submitDirectory: LOCAL_CODE_DIR };
+  }
+  const upload = uploadUriFor(options, context.jobName, context.outputPath);
+  code.uploadUri = upload.uri;
+  if (upload.kmsKey) code.kmsKey = upload.kmsKey;
+  return { code, program, submitDirectory: upload.uri };
+}
+
+/** The user's hyperparameters and script mode's own, every value JSON-encoded. */
+function scriptHyperparameters(
+  options: EstimatorOptions,
+  values: { submitDirectory: string; program: string; jobName: string; region: string },
+  issues: ValidationIssue[],
+): Record<string, string> {
+  const encoded = encodeHyperparameters(options.hyperparameters ?? {}, 'json');
+  issues.push(...encoded.issues);
+  const hyperparameters: Record<string, string> = {
+    ...encoded.values,
+    sagemaker_submit_directory: JSON.stringify(values.submitDirectory),
+    sagemaker_program: JSON.stringify(values.program),
+    sagemaker_container_log_level: JSON.stringify(options.containerLogLevel ?? DEFAULT_CONTAINER_LOG_LEVEL),
+    sagemaker_job_name: JSON.stringify(values.jobName),
+    sagemaker_region: JSON.stringify(values.region),
+  };
+  const count = Object.keys(hyperparameters).length;
+  if (count > LIMITS.hyperparameters) {
+    const own = SCRIPT_MODE_HYPERPARAMETERS.length;
+    issues.push({
+      path: 'hyperparameters',
+      value: count,
+      rule: `may have at most ${LIMITS.hyperparameters - own} entries in script mode (the API allows ${LIMITS.hyperparameters}, script mode adds ${own})`,
+    });
+  }
+  return hyperparameters;
+}
+
 /**
  * The hyperparameters and code of a script-mode job (call only when `entryPoint` is set).
  * `outputPath` is the resolved output URI; issues (missing files, unknown region) are added to
  * `issues`.
  */
-export function buildScriptMode(
-  options: EstimatorOptions,
-  context: { jobName: string; outputPath: string; region: string | undefined; cwd: string },
-  issues: ValidationIssue[],
-): ScriptModeBuild {
+export function buildScriptMode(options: EstimatorOptions, context: BuildContext, issues: ValidationIssue[]): ScriptModeBuild {
   const local = isLocalJob(options);
   const warnings: string[] = [];
-  const { jobName, outputPath, cwd } = context;
-  const entryPoint = options.entryPoint!;
-  const s3Source = options.sourceDir?.startsWith('s3://') === true;
-  const resolve = (p: string) => (options.gitConfig ? p : path.resolve(cwd, p));
-
-  let code: ScriptCode | undefined;
-  let submitDirectory: string;
-  let program: string;
-  if (s3Source) {
-    submitDirectory = options.sourceDir!;
-    program = path.posix.basename(entryPoint);
-    if (local) {
-      warnings.push(
-        `sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`,
-      );
-    }
-  } else {
-    program = options.sourceDir !== undefined ? entryPoint : path.basename(entryPoint);
-    code = {
-      program,
-      entryPoint: options.sourceDir !== undefined ? entryPoint : resolve(entryPoint),
-      ...(options.sourceDir !== undefined && { sourceDir: resolve(options.sourceDir) }),
-      dependencies: (options.dependencies ?? []).map(resolve),
-      ...(options.gitConfig && { gitConfig: options.gitConfig }),
-    };
-    issues.push(...missingPaths(code));
-    if (local) {
-      submitDirectory = LOCAL_CODE_DIR;
-      if (options.codeLocation !== undefined) warnings.push(`codeLocation is not used by local jobs: the code is mounted at ${LOCAL_CODE_DIR}`);
-    } else {
-      const upload = uploadUriFor(options, jobName, outputPath);
-      code.uploadUri = upload.uri;
-      if (upload.kmsKey) code.kmsKey = upload.kmsKey;
-      submitDirectory = upload.uri;
-    }
-  }
+  const placed = locateCode(options, context, issues, warnings);
+  let submitDirectory = placed.submitDirectory;
 
   // As the SDK: an isolated cloud container gets the archive as a channel instead of a URI.
   let codeChannel: Channel | undefined;
@@ -153,19 +180,6 @@ export function buildScriptMode(
     if (local) region = 'us-east-1';
     else issues.push({ path: 'region', rule: 'is needed in script mode (it is passed to the script as sagemaker_region); set region or pass --region' });
   }
-  const encoded = encodeHyperparameters(options.hyperparameters ?? {}, 'json');
-  issues.push(...encoded.issues);
-  const hyperparameters: Record<string, string> = {
-    ...encoded.values,
-    sagemaker_submit_directory: JSON.stringify(submitDirectory),
-    sagemaker_program: JSON.stringify(program),
-    sagemaker_container_log_level: JSON.stringify(options.containerLogLevel ?? DEFAULT_CONTAINER_LOG_LEVEL),
-    sagemaker_job_name: JSON.stringify(jobName),
-    sagemaker_region: JSON.stringify(region ?? ''),
-  };
-  const count = Object.keys(hyperparameters).length;
-  if (count > LIMITS.hyperparameters) {
-    issues.push({ path: 'hyperparameters', value: count, rule: `may have at most ${LIMITS.hyperparameters - SCRIPT_MODE_HYPERPARAMETERS.length} entries in script mode (the API allows ${LIMITS.hyperparameters}, script mode adds ${SCRIPT_MODE_HYPERPARAMETERS.length})` });
-  }
-  return { hyperparameters, ...(code && { code }), ...(codeChannel && { codeChannel }), warnings };
+  const hyperparameters = scriptHyperparameters(options, { submitDirectory, program: placed.program, jobName: context.jobName, region: region ?? '' }, issues);
+  return { hyperparameters, ...(placed.code && { code: placed.code }), ...(codeChannel && { codeChannel }), warnings };
 }
