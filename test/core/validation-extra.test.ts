@@ -40,6 +40,15 @@ function buildProblems(patch: Record<string, unknown>, cwd: string): string[] {
   }
 }
 
+describe('the new keys in Python spelling', () => {
+  it('suggest their camelCase names', () => {
+    expect(problems({ entry_point: 'train.py', keep_alive_period_in_seconds: 60 })).toEqual([
+      'entry_point: unknown option; did you mean "entryPoint"?',
+      'keep_alive_period_in_seconds: unknown option; did you mean "keepAlivePeriodInSeconds"?',
+    ]);
+  });
+});
+
 describe('instance groups', () => {
   it('accepts groups without instanceType/instanceCount', () => {
     expect(problems({ instanceGroups: groups }, baseWithoutType)).toEqual([]);
