@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system tools the test suite needs besides the container engine: an image
 # registry (Debian's docker-registry, the CNCF distribution server) and openssl for its
-# throw-away TLS certificate — the image-pull tests push to and pull from it on 127.0.0.1.
+# throw-away TLS certificate — the image-pull tests push to and pull from it on 127.0.0.1 — and
+# git, which gitConfig (script mode) clones with.
 # Does nothing when they are present.
 set -euo pipefail
 
@@ -9,8 +10,10 @@ log() { echo "ensure-test-tools: $*" >&2; }
 missing=()
 command -v docker-registry >/dev/null 2>&1 || [ -x /usr/local/bin/registry ] || missing+=(docker-registry)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# gitConfig (script mode) clones with the system git; its tests clone a file:// repository.
+command -v git >/dev/null 2>&1 || missing+=(git)
 if [ ${#missing[@]} -eq 0 ]; then
-  log "docker-registry and openssl present"
+  log "docker-registry, openssl and git present"
   exit 0
 fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -15,10 +15,15 @@ import { SagekitError, UsageError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
 import { createS3Client } from '../s3/client.js';
 import { joinUri } from '../s3/uri.js';
-import { packageArtifacts } from './data/artifacts.js';
+import type { ScriptCode } from '../estimator/script-mode.js';
+import { clusterHosts } from './cluster.js';
+import { placeCode } from './code.js';
+import { containerCommand } from './command.js';
+import { stageInputsByGroup } from './data/stage-groups.js';
+import { saveArtifacts } from './data/uncompressed.js';
 import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js';
-import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
-import { hostNames, writeHostTree } from './config-files.js';
+import type { StagedInputs } from './data/stage-inputs.js';
+import { writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
 import { assertGpuSupport } from './engine/gpu.js';
@@ -47,6 +52,7 @@ type StopReason = 'Stopped' | 'MaxRuntimeExceeded';
 
 interface HostRun {
   name: string;
+  instanceType: string;
   dir: string;
   container?: Docker.Container;
   exitCode?: number;
@@ -95,11 +101,12 @@ export class LocalRun {
     private readonly region: string | undefined,
     paths: JobPaths,
     settings: LocalRunSettings,
+    private readonly code: ScriptCode | undefined,
   ) {
     this.name = request.TrainingJobName!;
     this.paths = paths;
     this.settings = settings;
-    this.hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1).map((name) => ({ name, dir: paths.host(name), lastLines: [] }));
+    this.hosts = clusterHosts(request).map(({ name, instanceType }) => ({ name, instanceType, dir: paths.host(name), lastLines: [] }));
     this.doc = initialDescribe(request, region, new Date());
     this.logFile = createWriteStream(paths.logs, { flags: 'a' });
     this.metricFile = createWriteStream(paths.metrics, { flags: 'a' });
@@ -124,12 +131,12 @@ export class LocalRun {
     }
     const engine = await connectEngine(settings.engineHost);
     if (!engine.local) assertRunnableRemotely(request, engine.host);
-    const gpu = (request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu' ? await assertGpuSupport(engine.docker) : undefined;
+    const gpu = clusterHosts(request).some((h) => h.instanceType === 'local_gpu') ? await assertGpuSupport(engine.docker) : undefined;
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await mkdir(paths.dir, { recursive: true });
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
-    const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings);
+    const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings, context.code);
     run.gpu = gpu;
     await run.persist();
     return run;
@@ -226,7 +233,8 @@ export class LocalRun {
   private async prepareData(): Promise<void> {
     this.setStatus('Downloading', 'Downloading input data');
     await Promise.all(this.hosts.map((host) => writeHostTree(host.dir, this.request, host.name)));
-    this.staged = await stageInputs({
+    if (this.code) await placeCode(this.code, this.hosts.map((h) => h.dir));
+    this.staged = await stageInputsByGroup(this.request, {
       channels: this.request.InputDataConfig ?? [],
       jobInputMode: this.request.AlgorithmSpecification?.TrainingInputMode ?? 'File',
       hostDirs: this.hosts.map((h) => h.dir),
@@ -276,6 +284,7 @@ export class LocalRun {
     const binds: Bind[] = [{ source: host.dir, target: '/opt/ml' }, ...(this.staged?.bindsFor(index) ?? [])];
     const checkpointPath = this.request.CheckpointConfig?.LocalPath;
     if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push({ source: path.join(host.dir, 'checkpoints'), target: checkpointPath });
+    const command = containerCommand(this.request);
     const spec = containerSpec({
       name: `sagekit-${this.name}-${host.name}-${process.pid}`.slice(0, 120),
       image: this.request.AlgorithmSpecification!.TrainingImage!,
@@ -287,7 +296,9 @@ export class LocalRun {
       env,
       binds,
       labels: this.labels(host.name),
-      ...(this.gpu && { gpu: this.gpu }),
+      ...(host.instanceType === 'local_gpu' && this.gpu && { gpu: this.gpu }),
+      cmd: command.Cmd,
+      ...(command.Entrypoint && { entrypoint: command.Entrypoint }),
     });
     if (this.engine.local) return this.engine.docker.createContainer(spec);
     // A remote engine cannot see this machine's folders: their contents go in through the API.
@@ -414,16 +425,10 @@ export class LocalRun {
     this.setStatus('Uploading', 'Uploading generated training model');
     const output = joinUri(this.request.OutputDataConfig!.S3OutputPath!, this.name, 'output');
     const kmsKeyId = this.request.OutputDataConfig?.KmsKeyId;
+    const compressed = this.request.OutputDataConfig?.CompressionType !== 'NONE';
     const pack = async (what: 'model' | 'output', dirs: string[]) => {
       try {
-        return await packageArtifacts({
-          sources: dirs,
-          destination: joinUri(output, `${what}.tar.gz`),
-          s3: this.s3,
-          ...(kmsKeyId && { kmsKeyId }),
-          events: this.events,
-          label: `${what}.tar.gz`,
-        });
+        return await saveArtifacts({ sources: dirs, output, what, compressed, s3: this.s3, ...(kmsKeyId && { kmsKeyId }), events: this.events });
       } catch (error) {
         const message = `could not save ${what}.tar.gz: ${(error as Error).message}`;
         if (!this.failureReason && !this.stopReason) this.failureReason = `ClientError: ${message}`;

@@ -4,6 +4,7 @@
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { EnvironmentError, ValidationError } from '../errors.js';
+import { cloudOnlyWarnings } from './unsupported-extra.js';
 
 /** Warnings for `request` on the local backend, one per unsupported feature. */
 export function unsupportedFieldWarnings(request: CreateTrainingJobRequest): string[] {
@@ -23,6 +24,7 @@ export function unsupportedFieldWarnings(request: CreateTrainingJobRequest): str
     say('volumeSize', 'local jobs use this machine\'s disk');
   }
   if (request.AlgorithmSpecification?.EnableSageMakerMetricsTimeSeries) say('enableSageMakerMetrics', 'metrics are kept in the local job record only');
+  warnings.push(...cloudOnlyWarnings(request).map(([field, why]) => `${field} is not honoured by local jobs: ${why}`));
   return warnings;
 }
 
