@@ -47,6 +47,8 @@ describe('validateCreateRequest', () => {
     fileInput.InputDataConfig[0]!.DataSource.S3DataSource.S3Uri = '/home/me/data';
     expect(messageOf(fileInput)).toContain('Member must be an s3:// URI');
     expect(messageOf([])).toContain('must be a JSON object');
+    const entrypoint = { ...valid(), AlgorithmSpecification: { ...valid().AlgorithmSpecification, ContainerEntrypoint: ['python', 'x.py'] } };
+    expect(messageOf(entrypoint)).toContain("at 'AlgorithmSpecification.ContainerEntrypoint' failed to satisfy constraint: is not supported by sagekit serve");
   });
 
   it('maps option paths to request paths', () => {

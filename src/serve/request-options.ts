@@ -159,6 +159,11 @@ function wireIssues(request: Json): ValidationIssue[] {
   required('OutputDataConfig.S3OutputPath', obj(request.OutputDataConfig).S3OutputPath);
   required('ResourceConfig', request.ResourceConfig);
   required('StoppingCondition', request.StoppingCondition);
+  // The local backend starts every container as `train` (the SageMaker contract); refuse what would change that.
+  for (const field of ['ContainerEntrypoint', 'ContainerArguments', 'AlgorithmName'] as const) {
+    const value = obj(request.AlgorithmSpecification)[field];
+    if (value !== undefined) issues.push({ path: `AlgorithmSpecification.${field}`, value, rule: 'is not supported by sagekit serve: containers run as `docker run <TrainingImage> train`' });
+  }
   const type = obj(request.ResourceConfig).InstanceType;
   if (typeof type === 'string' && !type.startsWith('ml.')) {
     issues.push({ path: 'ResourceConfig.InstanceType', value: type, rule: 'Member must be an ml.* instance type (every ml.* type runs on this machine)' });
