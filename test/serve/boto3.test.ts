@@ -92,6 +92,18 @@ print(json.dumps({"status": sm.describe_training_job(TrainingJobName=request["Tr
     expect(result).toEqual({ status: 'Stopped' });
   });
 
+  it('round-trips a multipart upload and a presigned download through the S3 port', async () => {
+    const result = await withBoto3(`
+import hashlib, io, os, urllib.request
+body = os.urandom(17 * 1024 * 1024)
+s3.upload_fileobj(io.BytesIO(body), "bucket", "big/blob.bin")
+back = s3.get_object(Bucket="bucket", Key="big/blob.bin")["Body"].read()
+url = s3.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": "big/blob.bin"})
+presigned = urllib.request.urlopen(url).read()
+print(json.dumps({"same": back == body, "presigned": presigned == body, "etag": s3.head_object(Bucket="bucket", Key="big/blob.bin")["ETag"]}))`);
+    expect(result).toMatchObject({ same: true, presigned: true });
+  });
+
   it('maps errors to the codes SageMaker and CloudWatch Logs send', async () => {
     const result = await withBoto3(`
 request = json.loads(sys.argv[2])

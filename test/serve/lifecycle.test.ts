@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,17 @@ describe('sagekit serve lifecycle', () => {
     // The probe writes partial.txt once its SIGTERM trap is set (the job's host directory is in the record).
     const partial = path.join(stateDir, 'jobs/life-sigterm/hosts/algo-1/model/algo-1/partial.txt');
     await eventually(async () => (existsSync(partial) ? true : undefined), 'the probe to set its SIGTERM trap');
+    // Its logs are already in CloudWatch Logs while it runs.
+    const logsClient = new CloudWatchLogsClient({ endpoint: first.url, region: 'us-east-1', credentials: credentials('AKIDJS'), maxAttempts: 1 });
+    await eventually(async () => {
+      const { logStreams } = await logsClient.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamNamePrefix: 'life-sigterm/' }));
+      const stream = logStreams?.[0]?.logStreamName;
+      if (!stream) return undefined;
+      const live = await logsClient.send(new GetLogEventsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamName: stream, startFromHead: true }));
+      return live.events?.some((e) => e.message === 'probe on algo-1 mode=sleep') ? true : undefined;
+    }, 'the running job\'s first line in CloudWatch Logs');
+    expect((await client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'life-sigterm' }))).TrainingJobStatus).toBe('InProgress');
+    logsClient.destroy();
     client.destroy();
 
     expect(await first.stop('SIGTERM')).toBe(0);
