@@ -21,10 +21,10 @@ export interface ServeProcess {
 }
 
 /** Starts `sagekit serve --port 0` over `stateDir`; resolves once it listens. */
-export function startServeProcess(stateDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
+export function startServeProcess(stateDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, '--state-dir', stateDir, 'serve', '--port', '0', '--stop-grace-period', '10', ...extraArgs], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { runCli } from '../helpers/cli.js';
+import { startS3 } from '../local-data/s3rver.js';
 import { eventually, probeJob, removeDir, startServeProcess, tempDir, type ServeProcess } from './helpers.js';
 
 let dir: string;
@@ -19,8 +20,8 @@ const servers: ServeProcess[] = [];
 const credentials = (accessKeyId: string) => ({ accessKeyId, secretAccessKey: 'not-a-secret' });
 const sagemakerOn = (url: string, key = 'AKIDJS') => new SageMakerClient({ endpoint: url, region: 'us-east-1', credentials: credentials(key), maxAttempts: 1 });
 
-async function serveOn(stateDir: string, args: string[] = []): Promise<ServeProcess> {
-  const serve = await startServeProcess(stateDir, args);
+async function serveOn(stateDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const serve = await startServeProcess(stateDir, args, env);
   servers.push(serve);
   return serve;
 }
@@ -83,6 +84,32 @@ describe('sagekit serve lifecycle', () => {
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'life-sigterm', status: 'Stopped', backend: 'local' })]);
     const logs = await runCli(['--state-dir', stateDir, 'logs', 'life-sigterm', '--backend', 'local']);
     expect(logs.stdout + logs.stderr).toContain('got SIGTERM');
+  });
+
+  it('uses the store given with --s3-endpoint for the jobs and passes S3 requests through to it', async () => {
+    const store = await startS3(['ext-bucket']);
+    try {
+      await store.put('ext-bucket', 'input/train/train.csv', '1,2\n');
+      // The jobs reach an external store with the serve process's own AWS configuration.
+      const serve = await serveOn(path.join(dir, 'external'), ['--s3-endpoint', store.endpoint], { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+      const client = sagemakerOn(serve.url);
+      await client.send(new CreateTrainingJobCommand(probeJob('life-external', { bucket: 'ext-bucket' }) as never));
+      const doc = await eventually(async () => {
+        const d = await client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'life-external' }));
+        return ['Completed', 'Failed', 'Stopped'].includes(d.TrainingJobStatus!) ? d : undefined;
+      }, 'life-external to end');
+      expect(doc.TrainingJobStatus).toBe('Completed');
+      const model = await store.client.send(new HeadObjectCommand({ Bucket: 'ext-bucket', Key: 'output/life-external/output/model.tar.gz' }));
+      expect(model.ContentLength).toBeGreaterThan(0);
+      // Through serve's port, signed with the store's own key: passed through unchanged.
+      const viaServe = new S3Client({ endpoint: serve.url, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true });
+      const listed = await viaServe.send(new ListObjectsV2Command({ Bucket: 'ext-bucket', Prefix: 'output/life-external/' }));
+      expect(listed.Contents?.map((o) => o.Key)).toContain('output/life-external/output/model.tar.gz');
+      viaServe.destroy();
+      client.destroy();
+    } finally {
+      await store.close();
+    }
   });
 
   it('lets only the key given with --access-key-id in, on every protocol', async () => {
