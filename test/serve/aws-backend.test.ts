@@ -25,7 +25,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-describe('the aws backend against sagekit serve', () => {
+// Generous bounds: hang detection on a loaded machine, not a timing assertion.
+describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
   it('trains a cloud job file end to end through AWS_ENDPOINT_URL', async () => {
     const project = path.join(dir, 'project');
     await mkdir(path.join(project, 'data'), { recursive: true });

@@ -54,7 +54,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-describe('sagekit serve with the AWS CLI', () => {
+// Generous bounds: hang detection on a loaded machine, not a timing assertion.
+describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
   it('runs a two-host job from create-training-job to model.tar.gz in S3', async () => {
     const created = await createJob(probeJob('cli-two-hosts', { hosts: 2 }));
     expect(created.code, created.stderr).toBe(0);

@@ -50,7 +50,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-describe('sagekit serve with boto3', () => {
+// Generous bounds: hang detection on a loaded machine, not a timing assertion.
+describe('sagekit serve with boto3', { timeout: 240_000 }, () => {
   it('runs a job that the training_job_completed_or_stopped waiter sees complete', async () => {
     const result = await withBoto3(
       `

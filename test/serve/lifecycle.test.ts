@@ -35,7 +35,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-describe('sagekit serve lifecycle', () => {
+// Generous bounds: hang detection on a loaded machine, not a timing assertion.
+describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
   it('stops its running jobs on SIGTERM and finds their records after a restart', async () => {
     const stateDir = path.join(dir, 'state');
     const first = await serveOn(stateDir);
