@@ -85,6 +85,11 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'life-sigterm', status: 'Stopped', backend: 'local' })]);
     const logs = await runCli(['--state-dir', stateDir, 'logs', 'life-sigterm', '--backend', 'local']);
     expect(logs.stdout + logs.stderr).toContain('got SIGTERM');
+    const described = await runCli(['--state-dir', stateDir, 'describe', 'life-sigterm', '--backend', 'local', '--json']);
+    expect(JSON.parse(described.stdout)).toMatchObject({ TrainingJobArn: created.TrainingJobArn, TrainingJobStatus: 'Stopped' });
+    // Ctrl-C ends serve as SIGTERM does.
+    expect(await second.stop('SIGINT')).toBe(0);
+    expect(second.stderr()).toContain('sagekit serve stopped');
   });
 
   it('uses the store given with --s3-endpoint for the jobs and passes S3 requests through to it', async () => {
