@@ -18,6 +18,8 @@ eval "$(bash scripts/ensure-engine.sh)"
 
 step "test tools (for the README's second command, npm test)"
 bash scripts/ensure-test-tools.sh
+# npm test runs the engine tests on Docker Engine too; without it they run on Podman alone.
+bash scripts/ensure-docker.sh >/dev/null || echo "(no Docker Engine: npm test will run the engine tests on Podman only)" >&2
 
 step "offline base image"
 bash scripts/build-base-image.sh

@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import * as tar from 'tar';
 import { UsageError } from '../errors.js';
 import type { JobEvents } from '../events.js';
+import { engineCommand } from './engine/info.js';
 
 /** Options of {@link ensureImage}. */
 export interface ImageOptions {
@@ -145,8 +146,9 @@ export async function ensureImage(docker: Docker, image: string, options: ImageO
       options.events.warnOnce(`could not pull ${image}, using the local copy: ${(error as Error).message}`);
       return;
     }
+    const cli = await engineCommand(docker);
     throw new ImageError(
-      `${(error as Error).message}. If the image is yours, build it first (podman build -t ${image} DIR, or local.buildContext / --build DIR); a registry may need a login (docker login)`,
+      `${(error as Error).message}. If the image is yours, build it first (${cli} build -t ${image} DIR, or local.buildContext / --build DIR); a registry may need a login (${cli} login)`,
     );
   }
 }

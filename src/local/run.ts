@@ -20,6 +20,12 @@ import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js
 import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
 import { hostNames, writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
+import { createJobNetwork, type JobNetwork } from './engine/networks.js';
+import { assertGpuSupport } from './engine/gpu.js';
+import type { EngineKind } from './engine/info.js';
+import { containerSpec, type Bind } from './container-spec.js';
+import { handBackOwnership } from './ownership.js';
+import { downloadOutputs, uploadBinds } from './engine/remote-files.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
@@ -27,7 +33,7 @@ import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
 import { initialDescribe, transition } from './status.js';
-import { assertRunnableLocally, unsupportedFieldWarnings } from './unsupported.js';
+import { assertRunnableLocally, assertRunnableRemotely, unsupportedFieldWarnings } from './unsupported.js';
 
 /** SageMaker's grace period between SIGTERM and SIGKILL. */
 export const DEFAULT_STOP_GRACE_SECONDS = 120;
@@ -64,7 +70,7 @@ export class LocalRun {
   private readonly abort = new AbortController();
   private stopReason: StopReason | undefined;
   private failureReason: string | undefined;
-  private network: Docker.Network | undefined;
+  private network: JobNetwork | undefined;
   private staged: StagedInputs | undefined;
   private checkpoints: CheckpointSync | undefined;
   private s3Client: S3Client | undefined;
@@ -76,6 +82,10 @@ export class LocalRun {
   private readonly samples: MetricSample[] = [];
   private persistQueue: Promise<void> = Promise.resolve();
   private hostAddresses: string[] | undefined;
+  /** Set for `local_gpu` jobs: the engine kind whose way of passing GPUs is used. */
+  private gpu: EngineKind | undefined;
+  /** The first host that failed, claimed at once so only its reason is recorded. */
+  private failedHost: string | undefined;
 
   private constructor(
     private readonly request: CreateTrainingJobRequest,
@@ -113,11 +123,14 @@ export class LocalRun {
       );
     }
     const engine = await connectEngine(settings.engineHost);
+    if (!engine.local) assertRunnableRemotely(request, engine.host);
+    const gpu = (request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu' ? await assertGpuSupport(engine.docker) : undefined;
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await mkdir(paths.dir, { recursive: true });
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
     const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings);
+    run.gpu = gpu;
     await run.persist();
     return run;
   }
@@ -244,16 +257,8 @@ export class LocalRun {
     if (isolated && this.hosts.length === 1) return 'none';
     // Unique per run: a crashed run's network must never collide with a new one.
     const name = `sagekit-${this.name}-${process.pid}`.slice(0, 100);
-    this.network = await this.engine.docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      Internal: isolated,
-      CheckDuplicate: true,
-      Labels: this.labels(),
-    });
-    const info = (await this.network.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
-    const subnet = info.IPAM?.Config?.find((c) => c.Subnet && c.Subnet.includes('.'))?.Subnet;
-    if (subnet) this.hostAddresses = hostAddresses(subnet, this.hosts.length);
+    this.network = await createJobNetwork(this.engine.docker, { name, labels: this.labels(), internal: isolated, hosts: this.hosts.length });
+    this.hostAddresses = this.network.addresses;
     return name;
   }
 
@@ -267,39 +272,28 @@ export class LocalRun {
   }
 
   private async createContainer(host: HostRun, network: string, env: string[]): Promise<Docker.Container> {
-    const binds = [`${host.dir}:/opt/ml`];
-    for (const bind of this.staged?.bindsFor(this.hosts.indexOf(host)) ?? []) {
-      binds.push(`${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''}`);
-    }
-    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
-    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push(`${path.join(host.dir, 'checkpoints')}:${checkpointPath}`);
-    const gpu = (this.request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu';
     const index = this.hosts.indexOf(host);
-    const addresses = this.hostAddresses;
-    return this.engine.docker.createContainer({
+    const binds: Bind[] = [{ source: host.dir, target: '/opt/ml' }, ...(this.staged?.bindsFor(index) ?? [])];
+    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
+    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push({ source: path.join(host.dir, 'checkpoints'), target: checkpointPath });
+    const spec = containerSpec({
       name: `sagekit-${this.name}-${host.name}-${process.pid}`.slice(0, 120),
-      Image: this.request.AlgorithmSpecification!.TrainingImage!,
-      Cmd: ['train'],
-      Hostname: host.name,
-      Env: env,
-      Labels: this.labels(host.name),
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      HostConfig: {
-        Binds: binds,
-        NetworkMode: network,
-        ...(addresses && { ExtraHosts: this.hosts.map((h, i) => `${h.name}:${addresses[i]}`) }),
-        ...(gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
-      },
-      ...(network !== 'none' && {
-        NetworkingConfig: {
-          EndpointsConfig: {
-            [network]: { Aliases: [host.name], ...(addresses && { IPAMConfig: { IPv4Address: addresses[index] } }) },
-          },
-        },
-      }),
+      image: this.request.AlgorithmSpecification!.TrainingImage!,
+      hostName: host.name,
+      hostIndex: index,
+      hostNames: this.hosts.map((h) => h.name),
+      network,
+      ...(this.hostAddresses && { addresses: this.hostAddresses }),
+      env,
+      binds,
+      labels: this.labels(host.name),
+      ...(this.gpu && { gpu: this.gpu }),
     });
+    if (this.engine.local) return this.engine.docker.createContainer(spec);
+    // A remote engine cannot see this machine's folders: their contents go in through the API.
+    const container = await this.engine.docker.createContainer({ ...spec, HostConfig: { ...spec.HostConfig, Binds: [] } });
+    await uploadBinds(container, binds);
+    return container;
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
@@ -370,20 +364,33 @@ export class LocalRun {
       this.hosts.map(async (host, index) => {
         host.exitCode = await exitCodeOf(host.container!);
         pipeControllers[index]!.abort();
-        if (host.exitCode !== 0 && !this.stopReason && !this.failureReason) {
-          this.failureReason = await this.hostFailure(host);
+        const firstFailure = host.exitCode !== 0 && !this.stopReason && !this.failureReason && !this.failedHost;
+        if (firstFailure) {
+          this.failedHost = host.name;
           // SageMaker ends the whole job when one host fails.
           await this.signalAll('SIGTERM');
           const grace = this.settings.stopGracePeriodSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
           this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
         }
+        // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!);
+        if (!this.engine.local) await this.collectRemote(host);
+        if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
       }),
     );
     this.doc = { ...this.doc, TrainingEndTime: new Date() };
     await Promise.all(pipes);
+  }
+
+  /** A remote engine's host: model, output (failure file included) and checkpoints copied back. */
+  private async collectRemote(host: HostRun): Promise<void> {
+    try {
+      await downloadOutputs(host.container!, host.dir, this.request.CheckpointConfig?.LocalPath);
+    } catch (error) {
+      this.events.warnOnce(`could not copy ${host.name}'s results back from the engine: ${(error as Error).message}`);
+    }
   }
 
   private async hostFailure(host: HostRun): Promise<string> {
@@ -440,6 +447,15 @@ export class LocalRun {
     clearTimeout(this.killTimer);
     clearInterval(this.stopWatcher);
     await Promise.all(this.hosts.map((host) => host.removal ?? (host.container && removeContainer(host.container))));
+    if (this.engine.local && this.hosts.some((h) => h.container)) {
+      await handBackOwnership({
+        docker: this.engine.docker,
+        image: this.request.AlgorithmSpecification!.TrainingImage!,
+        dirs: this.hosts.map((h) => h.dir),
+        jobName: this.name,
+        events: this.events,
+      });
+    }
     await this.network?.remove().catch(() => undefined);
     await this.staged?.cleanup().catch(() => undefined);
     await rm(this.paths.work, { recursive: true, force: true });
@@ -518,20 +534,6 @@ export async function exitCodeOf(container: Docker.Container): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return result.StatusCode;
-}
-
-/** Addresses .2, .3, … of an IPv4 subnet (the gateway has .1). */
-export function hostAddresses(subnet: string, count: number): string[] | undefined {
-  const [base, bits] = subnet.split('/');
-  const octets = (base ?? '').split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return undefined;
-  const size = 2 ** (32 - Number(bits));
-  if (!(size >= count + 3)) return undefined;
-  const start = octets.reduce((acc, o) => acc * 256 + o, 0);
-  return Array.from({ length: count }, (_, i) => {
-    const n = start + 2 + i;
-    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-  });
 }
 
 function closeStream(stream: WriteStream): Promise<void> {

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { PROBE_IMAGE } from '../setup/images.js';
 
 /** A running `sagekit serve`. */
 export interface ServeProcess {
@@ -121,7 +122,7 @@ export function probeJob(name: string, options: { mode?: string; hosts?: number;
   return {
     TrainingJobName: name,
     AlgorithmSpecification: {
-      TrainingImage: 'localhost/sagekit-probe:test',
+      TrainingImage: PROBE_IMAGE,
       TrainingInputMode: 'File',
       MetricDefinitions: [{ Name: 'train:loss', Regex: 'train_loss=([0-9.]+)' }],
     },

@@ -4,16 +4,21 @@
  * says what was tried and how to start one.
  */
 import { existsSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
-import { dockerodeOptions, engineCandidates, type EngineCandidate } from './strategies.js';
+import { clientOptions } from './client-options.js';
+import { engineInfo, type EngineInfo } from './info.js';
+import { engineCandidates, isLocalHost, type EngineCandidate } from './strategies.js';
 
 /** A connected engine. */
 export interface Engine {
   docker: Docker;
+  /** Where it answered, e.g. `unix:///run/podman/podman.sock`. */
   host: string;
+  /** How it was found, e.g. `DOCKER_HOST`, `Podman`, `Docker context "remote"`. */
+  source: string;
+  /** On this machine (a socket), so bind mounts name this machine's files. */
+  local: boolean;
 }
 
 const PING_TIMEOUT_MS = 10_000;
@@ -37,27 +42,13 @@ async function ping(docker: Docker): Promise<void> {
   }
 }
 
-/**
- * Connection options of a client. Node 20's default agent keeps sockets alive, and reusing one
- * the engine has just closed fails with "socket hang up"; a fresh connection per request is
- * cheap on a local socket and never stale.
- */
-function clientOptions(host: string): Docker.DockerOptions {
-  const target = dockerodeOptions(host);
-  const agent = 'socketPath' in target || target.protocol === 'http' ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false });
-  // docker-modem honours `agent`; @types/dockerode does not list it.
-  return { ...target, agent } as unknown as Docker.DockerOptions;
-}
-
 async function tryCandidate(candidate: EngineCandidate): Promise<Engine | string> {
-  const target = dockerodeOptions(candidate.host);
-  if ('socketPath' in target && !existsSync(target.socketPath)) return 'no such socket';
-  const options = clientOptions(candidate.host);
-  const docker = new Docker({ ...options, timeout: PING_TIMEOUT_MS });
+  if (candidate.host.startsWith('unix://') && !existsSync(candidate.host.slice('unix://'.length))) return 'no such socket';
   try {
+    const docker = new Docker({ ...clientOptions(candidate), timeout: PING_TIMEOUT_MS });
     await ping(docker);
     // The short timeout is for detection only: builds, pulls and waits take as long as they take.
-    return { docker: new Docker(clientOptions(candidate.host)), host: candidate.host };
+    return { docker: new Docker(clientOptions(candidate)), host: candidate.host, source: candidate.source, local: isLocalHost(candidate.host) };
   } catch (error) {
     return (error as Error).message.split('\n')[0] ?? 'no answer';
   }
@@ -67,7 +58,7 @@ const cache = new Map<string, Promise<Engine>>();
 
 /** The first engine that answers, trying `explicitHost` first (cached per host setting). */
 export function connectEngine(explicitHost?: string, env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
-  const key = `${explicitHost ?? ''}|${env.DOCKER_HOST ?? ''}`;
+  const key = `${explicitHost ?? ''}|${env.DOCKER_HOST ?? ''}|${env.DOCKER_CONTEXT ?? ''}`;
   let engine = cache.get(key);
   if (!engine) {
     engine = detect(explicitHost, env);
@@ -84,10 +75,39 @@ async function detect(explicitHost: string | undefined, env: NodeJS.ProcessEnv):
     if (typeof result !== 'string') return result;
     tried.push(`${candidate.host} (${candidate.source}): ${result}`);
     // An explicit choice that does not answer is an error, not a reason to use something else.
-    if (candidate.source === 'engineHost setting' || candidate.source === 'DOCKER_HOST') break;
+    if (candidate.explicit) break;
   }
   throw new EnvironmentError(
     `no container engine answers; tried:\n${tried.map((t) => `  - ${t}`).join('\n')}`,
     'start Docker, or Podman\'s API service (podman system service --time=0 unix:///run/podman/podman.sock &) and set DOCKER_HOST; on Debian as root: eval "$(bash scripts/ensure-engine.sh)"',
   );
+}
+
+/** An engine that answered during {@link discoverEngines}, with what it says of itself. */
+export interface FoundEngine extends Engine {
+  info: EngineInfo;
+}
+
+/**
+ * Every candidate that answers (not just the first), with its kind and version: for
+ * `sagekit doctor` and for running the test suite once per engine.
+ */
+export async function discoverEngines(
+  env: NodeJS.ProcessEnv = process.env,
+  extra: EngineCandidate[] = [],
+): Promise<{ found: FoundEngine[]; tried: string[] }> {
+  const found: FoundEngine[] = [];
+  const tried: string[] = [];
+  const candidates = [...engineCandidates(env), ...extra.filter((e) => !engineCandidates(env).some((c) => c.host === e.host))];
+  for (const candidate of candidates) {
+    const result = await tryCandidate(candidate);
+    if (typeof result === 'string') {
+      tried.push(`${candidate.host} (${candidate.source}): ${result}`);
+      continue;
+    }
+    const info = await engineInfo(result.docker).catch(() => undefined);
+    if (info) found.push({ ...result, info });
+    else tried.push(`${candidate.host} (${candidate.source}): answers ping but not /version`);
+  }
+  return { found, tried };
 }
