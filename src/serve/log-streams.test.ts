@@ -61,5 +61,6 @@ describe('CloudWatch Logs over job records', () => {
   it('answers an unknown group or stream with ResourceNotFoundException', async () => {
     await expect(logs.GetLogEvents!({ logGroupName: '/aws/lambda/x', logStreamName: stream })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     await expect(logs.GetLogEvents!({ logGroupName: group, logStreamName: 'job-a/algo-9-1' })).rejects.toThrow('The specified log stream does not exist.');
+    await expect(logs.GetLogEvents!({ logGroupName: group, logStreamName: `../jobs/job-a/algo-1-${start}` })).rejects.toThrow('The specified log stream does not exist.');
   });
 });

@@ -8,6 +8,7 @@ import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from '@aws
 import { NotFoundError, ValidationError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import { isTerminalStatus, type TrainingJob } from '../job.js';
+import { JOB_NAME_PATTERN } from '../estimator/rules.js';
 import { describeRecorded } from '../local/handle.js';
 import { JobPaths, listJobNames, readDescribe } from '../local/record.js';
 import { localJobArn } from '../local/status.js';
@@ -99,6 +100,10 @@ export class TrainingJobService {
   private async document(input: Input): Promise<DescribeTrainingJobResponse> {
     const name = input.TrainingJobName;
     if (typeof name !== 'string') throw validationException("1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null");
+    // Also keeps names like ../x from reaching the file system.
+    if (!JOB_NAME_PATTERN.test(name)) {
+      throw validationException(`1 validation error detected: Value '${name}' at 'trainingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${JOB_NAME_PATTERN.source}`);
+    }
     const job = this.running.get(name);
     if (job) return job.describe();
     try {
