@@ -32,6 +32,11 @@ function parseGrace(text: string | undefined): number | undefined {
   return seconds;
 }
 
+/** True for addresses only this machine reaches. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 /** Resolves once SIGINT or SIGTERM arrived; later signals call `again`. */
 function untilSignal(again: () => void): Promise<string> {
   return new Promise((resolve) => {
@@ -73,6 +78,9 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
   if (context.flags().json) context.printJson({ url: handle.url, s3Endpoint: handle.s3Endpoint, stateDir: handle.stateDir });
   else context.stdout.write(`sagekit serve listening on ${handle.url}\n`);
   term.line(`job records in ${handle.stateDir}; S3 store at ${handle.s3Endpoint}`);
+  if (!isLoopback(flags.host) && !flags.accessKeyId) {
+    term.line(term.style('yellow', `warning: listening on ${flags.host} without --access-key-id: anyone who reaches this port can run containers on this machine`));
+  }
   term.line(term.style('dim', `try: aws --endpoint-url ${handle.url} sagemaker list-training-jobs   (Ctrl-C stops serve and its running jobs)`));
   const signal = await untilSignal(() => {
     term.line(term.style('yellow', 'killing the running jobs at once…'));
