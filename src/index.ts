@@ -17,6 +17,7 @@ export type {
   TensorBoardOutputConfig,
 } from './estimator/options.js';
 export { isLocalInstanceType, LOCAL_INSTANCE_TYPES, ESTIMATOR_OPTION_KEYS } from './estimator/options.js';
+export type { GitConfig, InstanceGroup, InstancePlacementConfig, PlacementSpecification, SourceCode } from './estimator/extra-types.js';
 export type { ChannelInput, FileSystemInput, InputMode, Inputs, TrainingInput } from './inputs/types.js';
 export { buildTrainingRequest, resolveJobName, type BuildOptions, type BuiltRequest } from './estimator/request.js';
 export { findIssues, validateOptions } from './estimator/validate.js';

@@ -12,7 +12,9 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerRemove } from './commands/rm.js';
 import { registerRunLocal } from './commands/run-local.js';
+import { registerServe } from './commands/serve.js';
 import { registerStop } from './commands/stop.js';
 import { registerTrain } from './commands/train.js';
 
@@ -81,7 +83,7 @@ Exit codes: 0 completed, 1 failed or stopped, 2 bad input or usage, 3 environmen
         setExit(reportError(error, context));
       }
     };
-  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerDoctor, registerRunLocal]) {
+  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerDoctor, registerRemove, registerRunLocal, registerServe]) {
     register(program, context, wrap);
   }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

@@ -10,7 +10,7 @@ import { EnvironmentError, NotFoundError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
-import { isLocalInstanceType, type EstimatorOptions } from './options.js';
+import { isLocalJob, type EstimatorOptions } from './options.js';
 import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
 import { validateOptions } from './validate.js';
 
@@ -65,7 +65,7 @@ export class Estimator {
 
   /** True when this job runs on this machine. */
   get isLocal(): boolean {
-    return isLocalInstanceType(this.options.instanceType);
+    return isLocalJob(this.options);
   }
 
   /**
@@ -98,12 +98,13 @@ export class Estimator {
 
   private async startLocal(inputs: Inputs | undefined, options: FitOptions, events: JobEvents): Promise<TrainingJob> {
     const build = { ...(options.jobName && { jobName: options.jobName }), ...(options.cwd && { cwd: options.cwd }) };
-    const { request, warnings } = this.buildRequest(inputs, build);
+    const { request, warnings, code } = this.buildRequest(inputs, build);
     for (const warning of warnings) events.warnOnce(warning);
     const { startLocalJob } = await import('../local/index.js');
     return startLocalJob({
       request,
       events,
+      ...(code && { code }),
       ...(this.options.region && { region: this.options.region }),
       local: { ...this.options.local, ...options.local },
     });
@@ -130,14 +131,14 @@ export class Estimator {
       (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
     const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
     const role = await session.expandRole(this.options.role!);
-    const { request, warnings } = buildTrainingRequest({ ...this.options, role }, inputs, {
+    const { request, warnings, code } = buildTrainingRequest({ ...this.options, role }, inputs, {
       jobName: probe.request.TrainingJobName!,
       region,
       ...(defaultBucket && { defaultBucket }),
       ...(options.cwd && { cwd: options.cwd }),
     });
     for (const warning of warnings) events.warnOnce(warning);
-    return startAwsJob({ request, events, region, session });
+    return startAwsJob({ request, events, region, session, ...(code && { code }) });
   }
 
   /**

@@ -5,6 +5,7 @@
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import type { EstimatorOptions } from './options.js';
 import { checkRules } from './rules.js';
+import { checkExtraRules } from './rules-extra.js';
 import { estimatorOptionsSchema } from './schema.js';
 import { fromZodError } from './zod-issues.js';
 
@@ -17,7 +18,7 @@ export function findIssues(input: unknown): ValidationIssue[] {
   const structural = parsed.success ? [] : fromZodError(parsed.error, input, estimatorOptionsSchema);
   const flagged = new Set(structural.map((i) => i.path));
   // A rule about a field whose type is already wrong only adds noise.
-  const rules = checkRules(input).filter((i) => !flagged.has(i.path));
+  const rules = [...checkRules(input), ...checkExtraRules(input)].filter((i) => !flagged.has(i.path));
   return [...structural, ...rules];
 }
 

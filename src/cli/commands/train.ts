@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
 import { loadJobFile } from '../../config/job-file.js';
 import { Estimator } from '../../estimator/estimator.js';
-import { isLocalInstanceType, type EstimatorOptions } from '../../estimator/options.js';
+import { isLocalJob, jobInstanceTypes, type EstimatorOptions } from '../../estimator/options.js';
 import { validateOptions } from '../../estimator/validate.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
@@ -128,9 +128,10 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   }
 
   const events = new JobEvents();
-  const unsubscribe = reportJobEvents(events, term, { hostCount: options.instanceCount ?? 1 });
+  const hostCount = options.instanceGroups?.reduce((sum, g) => sum + g.instanceCount, 0) ?? options.instanceCount ?? 1;
+  const unsubscribe = reportJobEvents(events, term, { hostCount });
   try {
-    const backend = isLocalInstanceType(options.instanceType) ? 'this machine' : `SageMaker (${options.instanceType})`;
+    const backend = isLocalJob(options) ? 'this machine' : `SageMaker (${jobInstanceTypes(options).join(', ')})`;
     term.line(term.style('dim', `starting training job on ${backend}…`));
     const job = await estimator.fit(undefined, { wait: false, events });
     term.line(term.style('bold', `training job ${job.name}`));
