@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadJobFile } from '../../src/config/job-file.js';
+import type { EstimatorOptions } from '../../src/estimator/options.js';
 import {
   BASE_IMAGE_TIMEOUT_MS, JOB_TIMEOUT_MS, ROOT, ensureFrameworkBase, exampleOptions, finalMetric, readJson, runInImage, scratchDir, startJob, unpack,
 } from './helpers.js';
@@ -54,6 +56,17 @@ describe('examples/sklearn', () => {
     const scored = JSON.parse(stdout.trim());
     expect(scored.rows).toBe(114);
     expect(scored.accuracy).toBe(accuracy);
+  }, JOB_TIMEOUT_MS);
+
+  it('learns the same in script mode: the stock base runs code/train.py from the code channel', async () => {
+    const { options: loaded } = await loadJobFile(path.join(ROOT, 'examples/sklearn/script-mode.yaml'));
+    const estimator = { ...(loaded as unknown as EstimatorOptions), outputPath: path.join(scratch.dir, 'output'), imageUri: base };
+    const { job } = await startJob({ ...estimator, local: { ...estimator.local, stateDir: path.join(scratch.dir, 'state') } }, 'sklearn-script-mode');
+    const doc = await job.wait();
+    expect(doc.AlgorithmSpecification?.TrainingImage).toBe(base);
+    expect(finalMetric(doc, 'validation:accuracy')).toBeGreaterThan(LEARNED);
+    const model = await unpack(doc.ModelArtifacts?.S3ModelArtifacts, path.join(scratch.dir, 'script-mode-model'));
+    expect((await readJson(path.join(model, 'model.json'))).metrics.validation_accuracy).toBe(finalMetric(doc, 'validation:accuracy'));
   }, JOB_TIMEOUT_MS);
 
   it('fails with the reason the trainer wrote to /opt/ml/output/failure', async () => {

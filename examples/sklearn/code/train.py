@@ -34,7 +34,8 @@ def hyperparameters():
             parsed[name] = kind(value)
         except (TypeError, ValueError):
             raise ValueError(f"hyperparameter {name} must be {kind.__name__}, got {value!r}")
-    unknown = sorted(set(raw) - set(spec))
+    # sagemaker_* keys are the platform's (script mode adds some), not the model's.
+    unknown = sorted(k for k in set(raw) - set(spec) if not k.startswith("sagemaker_"))
     if unknown:
         raise ValueError(f"unknown hyperparameters {unknown}; known: {sorted(spec)}")
     return parsed
