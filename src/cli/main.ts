@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SagekitError, ValidationError } from '../errors.js';
 import { createContext, type CliContext, type GlobalFlags } from './context.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
@@ -80,7 +81,7 @@ Exit codes: 0 completed, 1 failed or stopped, 2 bad input or usage, 3 environmen
         setExit(reportError(error, context));
       }
     };
-  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerRunLocal]) {
+  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerRunLocal, registerDeploy]) {
     register(program, context, wrap);
   }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

@@ -4,6 +4,7 @@
  * The same keys are used in YAML/JSON job files.
  */
 import type { LocalRunSettings } from '../backend.js';
+import type { DeployOptions } from '../deploy/options.js';
 import type { Inputs, InputMode } from '../inputs/types.js';
 
 /** A hyperparameter value: any JSON value (see {@link EstimatorOptions.hyperparameterEncoding}). */
@@ -169,6 +170,8 @@ export interface EstimatorOptions {
   defaultBucket?: string;
   /** Settings of the local backend (ignored for cloud jobs). */
   local?: LocalRunSettings;
+  /** Defaults of `deploy()` (and `sagekit deploy --config`): the job file's `deploy:` section. */
+  deploy?: DeployOptions;
 }
 
 /** Instance types that run on this machine. */
@@ -187,5 +190,5 @@ export const ESTIMATOR_OPTION_KEYS = [
   'encryptInterContainerTraffic', 'useSpotInstances', 'maxWait', 'checkpointS3Uri', 'checkpointLocalPath',
   'enableNetworkIsolation', 'rules', 'debuggerHookConfig', 'tensorboardOutputConfig', 'enableSageMakerMetrics',
   'profilerConfig', 'disableProfiler', 'environment', 'maxRetryAttempts', 'inputs', 'jobName', 'region',
-  'defaultBucket', 'local',
+  'defaultBucket', 'local', 'deploy',
 ] as const satisfies ReadonlyArray<keyof EstimatorOptions>;

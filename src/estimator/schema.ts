@@ -4,6 +4,7 @@
  * every broken rule is reported together with the structural problems.
  */
 import { z } from 'zod';
+import { deployOptionsSchema } from '../deploy/options.js';
 import type { EstimatorOptions } from './options.js';
 
 const inputMode = z.enum(['File', 'Pipe', 'FastFile']);
@@ -127,6 +128,7 @@ export const estimatorOptionsSchema = z.strictObject({
   region: z.string().optional(),
   defaultBucket: z.string().optional(),
   local: localSettingsSchema.optional(),
+  deploy: deployOptionsSchema.optional(),
 });
 
 // Compile-time guard: the schema and the documented interface must describe the same thing.
