@@ -38,9 +38,10 @@ export function modelSourceFromOptions(options: EstimatorOptions, build: BuildOp
 export function modelSourceFromDescribe(describe: DescribeTrainingJobResponse): ModelSource {
   const name = describe.TrainingJobName ?? 'sagekit';
   const modelDataUrl = describe.ModelArtifacts?.S3ModelArtifacts;
-  if (!modelDataUrl) {
+  // A failed job's archive (locally, whatever it wrote before failing) is no model to serve.
+  if (!modelDataUrl || describe.TrainingJobStatus === 'Failed') {
     throw new UsageError(
-      `training job ${name} has no model artifacts (status ${describe.TrainingJobStatus ?? 'unknown'})`,
+      `training job ${name} has no model to deploy (status ${describe.TrainingJobStatus ?? 'unknown'})`,
       describe.TrainingJobStatus === 'InProgress' ? `wait for it: sagekit logs ${name} --follow` : 'deploy a job that completed',
     );
   }

@@ -82,7 +82,7 @@ describe('deploy parity with the SageMaker Python SDK', () => {
   });
 
   it('a job without model artifacts cannot be deployed', () => {
-    expect(() => modelSourceFromDescribe({ TrainingJobName: 'j', TrainingJobStatus: 'Failed' } as never)).toThrow(/has no model artifacts/);
+    expect(() => modelSourceFromDescribe({ TrainingJobName: 'j', TrainingJobStatus: 'Failed' } as never)).toThrow(/has no model to deploy \(status Failed\)/);
   });
 });
 

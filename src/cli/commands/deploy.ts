@@ -14,6 +14,7 @@ import { UsageError } from '../../errors.js';
 import { validateOptions } from '../../estimator/validate.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../main.js';
+import { deployJob } from './deploy-run.js';
 
 /** Flags of `sagekit deploy`. */
 export interface DeployFlags {
@@ -115,7 +116,7 @@ Examples:
     .action(
       wrap(async (job: string | undefined, flags: DeployFlags) => {
         if (flags.dryRun) return dryRun(flags, context);
-        throw new UsageError(`deploying ${job ?? 'a job'} is not built yet; use --config job.yaml --dry-run`);
+        return deployJob(job, flags, context);
       }),
     );
 }
