@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.js';
 import type { JobEvents } from '../events.js';
 import { isLocalInstanceType } from '../estimator/options.js';
 import type { TrainingJob } from '../job.js';
-import type { LocalEndpointSettings } from '../local/endpoint/server.js';
+import type { LocalEndpointSettings } from '../local/endpoint/record.js';
 import { validateDeployOptions, type DeployOptions } from './options.js';
 import { Predictor } from './predictor.js';
 import { deployRequests, type DeployRequests, type ModelSource } from './requests.js';
@@ -26,6 +26,8 @@ export interface DeploySettings {
   local?: LocalEndpointSettings;
   serializer?: Serializer;
   deserializer?: Deserializer;
+  /** SageMaker: seconds between DescribeEndpoint calls while waiting (default 30). */
+  pollSeconds?: number;
   /** Called with the requests just before they are sent (the CLI prints the names). */
   onRequests?: (requests: DeployRequests) => void;
 }
@@ -35,7 +37,7 @@ export type DeployCall = DeployOptions & Omit<DeploySettings, 'onRequests'>;
 
 /** Splits a {@link DeployCall} into deploy options and settings. */
 export function splitDeployCall(call: DeployCall): { options: DeployOptions; settings: DeploySettings } {
-  const { session, region, events, local, serializer, deserializer, ...options } = call;
+  const { session, region, events, local, serializer, deserializer, pollSeconds, ...options } = call;
   const settings: DeploySettings = {
     ...(session && { session }),
     ...(region && { region }),
@@ -43,6 +45,7 @@ export function splitDeployCall(call: DeployCall): { options: DeployOptions; set
     ...(local && { local }),
     ...(serializer && { serializer }),
     ...(deserializer && { deserializer }),
+    ...(pollSeconds !== undefined && { pollSeconds }),
   };
   return { options, settings };
 }
@@ -74,7 +77,13 @@ export async function deployModel(source: ModelSource, rawOptions: DeployOptions
   const session = settings.session ?? new Session(settings.region ? { region: settings.region } : {});
   const requests = deployRequests({ ...source, role: await session.expandRole(source.role!) }, options);
   settings.onRequests?.(requests);
-  await aws.createAwsEndpoint({ requests, session, ...(settings.events && { events: settings.events }), wait: options.wait ?? true });
+  await aws.createAwsEndpoint({
+    requests,
+    session,
+    wait: options.wait ?? true,
+    ...(settings.events && { events: settings.events }),
+    ...(settings.pollSeconds !== undefined && { pollSeconds: settings.pollSeconds }),
+  });
   const name = requests.CreateEndpoint.EndpointName!;
   return new Predictor(name, { ...predictorOptions, backend: 'aws', session }, aws.awsEndpointClient(name, session));
 }

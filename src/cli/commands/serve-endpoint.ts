@@ -5,12 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { EndpointJob } from '../../local/endpoint/record.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../main.js';
 
 async function serve(file: string): Promise<number> {
-  const [{ serveEndpoint }] = await Promise.all([import('../../local/endpoint/server.js')]);
-  const job = JSON.parse(await readFile(file, 'utf8')) as import('../../local/endpoint/server.js').EndpointJob;
+  const { serveEndpoint } = await import('../../local/endpoint/server.js');
+  const job = JSON.parse(await readFile(file, 'utf8')) as EndpointJob;
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());

@@ -10,9 +10,7 @@ import { EndpointError, ModelError } from '../../deploy/errors.js';
 import type { JobEvents, LogLine } from '../../events.js';
 import { connectEngine } from '../engine/connect.js';
 import { processAlive, resolveStateDir } from '../record.js';
-import { removeEndpointResources } from './containers.js';
-import { EndpointPaths, listEndpointNames, readEndpointDescribe, type LocalEndpointDescribe } from './record.js';
-import { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, type EndpointJob } from './server.js';
+import { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, EndpointPaths, listEndpointNames, readEndpointDescribe, type EndpointJob, type LocalEndpointDescribe } from './record.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
 const POLL_MS = 250;
@@ -104,7 +102,8 @@ export async function deleteLocalEndpoint(name: string, options: EndpointStoreOp
     while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
-  const engine = await connectEngine(options.engineHost);
+  // Imported here: the container code pulls in the training runner, which list/describe/invoke do not need.
+  const [engine, { removeEndpointResources }] = await Promise.all([connectEngine(options.engineHost), import('./containers.js')]);
   await removeEndpointResources(engine.docker, name);
   await rm(paths.dir, { recursive: true, force: true });
 }

@@ -11,8 +11,25 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
+import type { DeployRequests } from '../../deploy/requests.js';
 import { writeAtomic } from '../record.js';
 
+/** Settings of a local endpoint that have no place in the requests. */
+export interface LocalEndpointSettings {
+  stateDir?: string;
+  engineHost?: string;
+  pull?: 'missing' | 'always' | 'never';
+}
+
+/** What the deploying process hands to the endpoint process. */
+export interface EndpointJob {
+  requests: DeployRequests;
+  region?: string;
+  settings: LocalEndpointSettings;
+}
+
+/** SageMaker's default start-up health-check timeout (the Python SDK's local mode uses a fixed 120 s). */
+export const DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS = 300;
 /** What a local endpoint adds to the DescribeEndpoint document. */
 export interface LocalEndpointInfo {
   /** `http://127.0.0.1:<port>`: POST /invocations, GET /ping (the endpoint's front proxy). */

@@ -9,7 +9,6 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
-import type { DeployRequests } from '../../deploy/requests.js';
 import { JobEvents, type LogLine } from '../../events.js';
 import { connectEngine } from '../engine/connect.js';
 import { ensureImage } from '../image.js';
@@ -19,24 +18,10 @@ import { EndpointContainers } from './containers.js';
 import { waitHealthy } from './health.js';
 import { fetchModel } from './model-data.js';
 import { startProxy, type EndpointProxy } from './proxy.js';
-import { EndpointPaths, writeEndpointDescribe, type LocalEndpointDescribe, type LocalEndpointInfo } from './record.js';
+import { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, EndpointPaths, writeEndpointDescribe, type EndpointJob, type LocalEndpointDescribe, type LocalEndpointInfo } from './record.js';
 
-/** Settings of a local endpoint that have no place in the requests. */
-export interface LocalEndpointSettings {
-  stateDir?: string;
-  engineHost?: string;
-  pull?: 'missing' | 'always' | 'never';
-}
+export { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, type EndpointJob, type LocalEndpointSettings } from './record.js';
 
-/** What the deploying process hands to the endpoint process. */
-export interface EndpointJob {
-  requests: DeployRequests;
-  region?: string;
-  settings: LocalEndpointSettings;
-}
-
-/** SageMaker's default start-up health-check timeout (the Python SDK's local mode uses a fixed 120 s). */
-export const DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS = 300;
 const LAST_LINES_KEPT = 20;
 const FAILURE_REASON_MAX = 1024;
 
