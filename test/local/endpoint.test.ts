@@ -85,7 +85,7 @@ describe('local endpoints', () => {
     // Per-call content type and accept win over the serializers'.
     const mixed = (await predictor.predict('[1]', { contentType: 'application/json', accept: 'text/csv' })) as string[][];
     expect(Number(mixed[0]![0])).toBeCloseTo(1.5, 0);
-  });
+  }, 120_000);
 
   it('two more endpoints at once (an attached job and a Model of its archive); delete leaves no container', async () => {
     const job = await Estimator.attach(estimator.latestTrainingJob!.name, { stateDir, backend: 'local' });
@@ -106,7 +106,7 @@ describe('local endpoints', () => {
     const left = (await listLocalEndpoints({ stateDir })).map((e) => e.EndpointName);
     expect(left).not.toContain(`lr-attached-${suffix}`);
     expect(left).not.toContain(`lr-model-${suffix}`);
-  });
+  }, 120_000);
 
   it('a model that never answers /ping fails within its timeout with the last log lines, leaving no container', async () => {
     const endpointName = `never-healthy-${suffix}`;

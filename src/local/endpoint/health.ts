@@ -26,14 +26,15 @@ async function pingOnce(address: string): Promise<number | string> {
 
 /**
  * Resolves once `address` answers 200; rejects with {@link UnhealthyError} when `exited`
- * settles first or `timeoutSeconds` pass.
+ * settles first, `timeoutSeconds` pass or `signal` aborts (another instance already failed).
  */
-export async function waitHealthy(name: string, address: string, exited: Promise<number>, timeoutSeconds: number): Promise<void> {
+export async function waitHealthy(name: string, address: string, exited: Promise<number>, timeoutSeconds: number, signal?: AbortSignal): Promise<void> {
   let exitCode: number | undefined;
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutSeconds * 1000;
   let last: number | string = 'no answer yet';
   for (;;) {
+    if (signal?.aborted) throw new UnhealthyError(`the health check of ${name} was abandoned`);
     if (exitCode !== undefined) throw new UnhealthyError(`the container of ${name} exited with code ${exitCode} before answering GET /ping`);
     last = await pingOnce(address);
     if (last === 200) return;

@@ -67,10 +67,11 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents): 
   const timeout = job.requests.CreateEndpointConfig.ProductionVariants?.[0]?.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
   // Hang detection only: pulls and model downloads take what they take; the health check has its own timeout.
   const deadline = Date.now() + (timeout + 3600) * 1000;
-  let stage: string | undefined;
+  let shown = 0;
   for (;;) {
     const doc = await readEndpointDescribe(paths).catch(() => undefined);
-    if (doc?.Local.Stage && doc.Local.Stage !== stage) events?.emit('info', (stage = doc.Local.Stage));
+    for (const stage of doc?.Local.Stages?.slice(shown) ?? []) events?.emit('info', stage);
+    shown = Math.max(shown, doc?.Local.Stages?.length ?? 0);
     if (doc?.EndpointStatus === 'InService') return doc;
     if (doc?.EndpointStatus === 'Failed') throw new EndpointError({ endpointName: name, status: 'Failed', failureReason: doc.FailureReason });
     if (exited || Date.now() > deadline) {

@@ -38,6 +38,8 @@ export interface LocalEndpointInfo {
   Pid: number;
   /** What the endpoint process is doing (e.g. `waiting for GET /ping`), shown while deploying. */
   Stage?: string;
+  /** Every stage so far, in order (so a deploying process polling the record misses none). */
+  Stages?: string[];
   /** Each instance: its container and where the proxy reaches its port 8080. */
   Instances: Array<{ Name: string; ContainerId?: string; Address?: string }>;
 }

@@ -51,7 +51,7 @@ export function initialEndpointDescribe(job: EndpointJob, now: Date): LocalEndpo
     EndpointStatus: 'Creating',
     CreationTime: now,
     LastModifiedTime: now,
-    Local: { Pid: process.pid, Instances: [], Stage: 'starting' },
+    Local: { Pid: process.pid, Instances: [], Stage: 'starting', Stages: ['starting'] },
   };
 }
 
@@ -64,7 +64,8 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
   const paths = new EndpointPaths(job.settings.stateDir!, name);
   let doc = initialEndpointDescribe(job, new Date());
   const save: Save = (changes, local = {}) => {
-    doc = { ...doc, ...changes, LastModifiedTime: new Date(), Local: { ...doc.Local, ...local } };
+    const stages = local.Stage ? [...(doc.Local.Stages ?? []), local.Stage] : doc.Local.Stages;
+    doc = { ...doc, ...changes, LastModifiedTime: new Date(), Local: { ...doc.Local, ...local, ...(stages && { Stages: stages }) } };
     return writeEndpointDescribe(paths, doc);
   };
   await save({});
@@ -75,10 +76,11 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
     lastLines.push(`${line.host}: ${line.message}`);
     if (lastLines.length > LAST_LINES_KEPT) lastLines.shift();
   };
-  const engine = await connectEngine(job.settings.engineHost);
-  const containers = new EndpointContainers(engine.docker);
-  let proxy: EndpointProxy | undefined;
+  let containers: EndpointContainers | undefined;
+  let proxy: EndpointProxy;
   try {
+    const engine = await connectEngine(job.settings.engineHost);
+    containers = new EndpointContainers(engine.docker);
     await cleanupLeftovers(engine.docker).catch(() => undefined);
     const image = requests.CreateModel.PrimaryContainer!.Image!;
     await save({}, { Stage: `getting image ${image}` });
@@ -89,7 +91,7 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
     await fetchModel(requests.CreateModel.PrimaryContainer!.ModelDataUrl!, paths.model, job.region);
     proxy = await startInstances(job, paths, containers, onLine, save);
   } catch (error) {
-    await containers.remove();
+    await containers?.remove();
     const tail = lastLines.length ? `; last log lines:\n${lastLines.slice(-10).join('\n')}` : '';
     await save({ EndpointStatus: 'Failed', FailureReason: `${(error as Error).message}${tail}`.slice(0, FAILURE_REASON_MAX) }, { Stage: 'failed' });
     await new Promise<void>((resolve) => logFile.end(() => resolve()));
@@ -126,7 +128,12 @@ async function startInstances(
   const described = instances.map((i) => ({ Name: i.name, ContainerId: i.container.id, Address: i.address }));
   const timeout = variant.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
   await save({}, { Instances: described, Stage: `waiting for GET /ping (up to ${timeout}s)` });
-  await Promise.all(instances.map((i) => waitHealthy(i.name, i.address, i.exited, timeout)));
+  // The first failure ends the others' polling too, so a failed endpoint process exits at once.
+  const abandon = new AbortController();
+  await Promise.all(instances.map((i) => waitHealthy(i.name, i.address, i.exited, timeout, abandon.signal))).catch((error: unknown) => {
+    abandon.abort();
+    throw error;
+  });
   const proxy = await startProxy(instances.map((i) => i.address));
   const inService = [{ ...initialEndpointDescribe(job, new Date()).ProductionVariants![0]!, CurrentInstanceCount: count }];
   await save({ EndpointStatus: 'InService', ProductionVariants: inService }, { Url: proxy.url, Stage: 'in service' });
