@@ -65,6 +65,35 @@ describe('sagekit deploy on SageMaker (scripted)', () => {
     ]);
   }, 120_000);
 
+  it('deploy --config deploys the file\'s job with its deploy: section (names from the estimator, as estimator.deploy())', async () => {
+    const { cli, calls } = scenario('config');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-cloud-ep-file-'));
+    const file = path.join(dir, 'job.yaml');
+    writeFileSync(
+      file,
+      [
+        `imageUri: ${IMAGE}`,
+        `role: arn:aws:iam::${ACCOUNT}:role/SageMakerRole`,
+        'instanceType: ml.m5.xlarge',
+        'baseJobName: churn',
+        'jobName: my-algo-2026-01-01-00-00-00-123',
+        'outputPath: s3://my-bucket/output',
+        'subnets: [subnet-1]',
+        'securityGroupIds: [sg-1]',
+        'deploy:',
+        '  instanceType: ml.c5.xlarge',
+        '  initialInstanceCount: 2',
+        '  tags: {team: ml}',
+      ].join('\n'),
+    );
+    const deployed = await cli(['deploy', '--config', file]);
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toMatch(/^churn-\d{4}(-\d{2}){5}-\d{3}\n$/);
+    const [model, config] = calls();
+    expect(model!.input).toMatchObject({ ModelName: deployed.stdout.trim(), VpcConfig: { Subnets: ['subnet-1'], SecurityGroupIds: ['sg-1'] }, Tags: [{ Key: 'team', Value: 'ml' }] });
+    expect(config!.input.ProductionVariants[0]).toMatchObject({ InitialInstanceCount: 2, InstanceType: 'ml.c5.xlarge' });
+  }, 120_000);
+
   it('a Failed endpoint exits 1 with its FailureReason; an unknown endpoint exits 2', async () => {
     const { cli } = scenario('failed', { status: 'Failed', failureReason: 'The primary container for production variant AllTraffic did not pass the ping health check.' });
     const [failed, unknown] = await Promise.all([

@@ -29,6 +29,18 @@ function jobFile(name: string, content: Record<string, unknown>): string {
 const GENERATED = /^my-algo-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/;
 
 describe('sagekit deploy --dry-run', () => {
+  it('deploy, invoke and endpoints are listed, with help and examples', async () => {
+    const help = await runCli(['--help']);
+    for (const command of ['deploy', 'invoke', 'endpoints']) expect(help.stdout).toContain(command);
+    expect(help.stdout).not.toContain('_serve-endpoint');
+    for (const args of [['deploy', '--help'], ['invoke', '--help'], ['endpoints', '--help'], ['endpoints', 'delete', '--help']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toContain('Examples:');
+    }
+    expect((await runCli(['endpoints', 'describe'])).code).toBe(2);
+  });
+
   it('prints exactly the SDK requests of a named deployment (d02)', async () => {
     const v = vector('d02_deploy_named_env_tags');
     const r = await runCli(['deploy', '--config', jobFile('d02.yaml', { ...v.config, deploy: v.deployConfig }), '--dry-run'], { env: offline });
