@@ -26,6 +26,11 @@ export interface DeploySettings {
   local?: LocalEndpointSettings;
   serializer?: Serializer;
   deserializer?: Deserializer;
+  /**
+   * Abandons the deployment: a local endpoint that is still starting is removed (rejects with
+   * exit code 130); on SageMaker the wait ends and the endpoint keeps being created.
+   */
+  signal?: AbortSignal;
   /** SageMaker: seconds between DescribeEndpoint calls while waiting (default 30). */
   pollSeconds?: number;
   /** Called with the requests just before they are sent (the CLI prints the names). */
@@ -37,7 +42,7 @@ export type DeployCall = DeployOptions & Omit<DeploySettings, 'onRequests'>;
 
 /** Splits a {@link DeployCall} into deploy options and settings. */
 export function splitDeployCall(call: DeployCall): { options: DeployOptions; settings: DeploySettings } {
-  const { session, region, events, local, serializer, deserializer, pollSeconds, ...options } = call;
+  const { session, region, events, local, serializer, deserializer, pollSeconds, signal, ...options } = call;
   const settings: DeploySettings = {
     ...(session && { session }),
     ...(region && { region }),
@@ -46,6 +51,7 @@ export function splitDeployCall(call: DeployCall): { options: DeployOptions; set
     ...(serializer && { serializer }),
     ...(deserializer && { deserializer }),
     ...(pollSeconds !== undefined && { pollSeconds }),
+    ...(signal && { signal }),
   };
   return { options, settings };
 }
@@ -63,7 +69,7 @@ export async function deployModel(source: ModelSource, rawOptions: DeployOptions
     settings.onRequests?.(requests);
     const [{ startLocalEndpoint }, { localEndpointClient }] = await Promise.all([import('../local/endpoint/index.js'), import('./local-client.js')]);
     const stateDir = settings.local?.stateDir;
-    await startLocalEndpoint({ requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {} }, settings.events);
+    await startLocalEndpoint({ requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {} }, settings.events, settings.signal);
     const client = await localEndpointClient(requests.CreateEndpoint.EndpointName!, { ...(stateDir && { stateDir }) }, true);
     return new Predictor(requests.CreateEndpoint.EndpointName!, { ...predictorOptions, backend: 'local', ...(stateDir && { stateDir }) }, client);
   }
@@ -83,6 +89,7 @@ export async function deployModel(source: ModelSource, rawOptions: DeployOptions
     wait: options.wait ?? true,
     ...(settings.events && { events: settings.events }),
     ...(settings.pollSeconds !== undefined && { pollSeconds: settings.pollSeconds }),
+    ...(settings.signal && { signal: settings.signal }),
   });
   const name = requests.CreateEndpoint.EndpointName!;
   return new Predictor(name, { ...predictorOptions, backend: 'aws', session }, aws.awsEndpointClient(name, session));

@@ -104,4 +104,24 @@ describe('sagekit deploy / invoke / endpoints', () => {
     expect(badTimeout.code).toBe(2);
     expect(badTimeout.stderr).toContain('containerStartupHealthCheckTimeout: must be an integer between 60 and 3600 (got 5)');
   }, 120_000);
+
+  it('Ctrl-C while a local endpoint starts removes it: exit 130, no container, no record', async () => {
+    const interrupted = `cli-interrupted-${process.pid}`;
+    let sent = false;
+    const r = await runCli(['deploy', jobName, '--endpoint-name', interrupted, '--image-uri', NEVER_HEALTHY_IMAGE, '--container-startup-health-check-timeout', '120'], {
+      env,
+      onStderr: (stderr, child) => {
+        if (!sent && stderr.includes('waiting for GET /ping')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(`deploy of ${interrupted} interrupted; the endpoint was removed`);
+    expect(await containersOf(interrupted)).toBe(0);
+    const gone = await runCli(['endpoints', 'describe', interrupted, '--backend', 'local'], { env });
+    expect(gone.code).toBe(2);
+  }, 120_000);
 });

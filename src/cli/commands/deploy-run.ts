@@ -36,7 +36,14 @@ export async function deployJob(job: string | undefined, flags: DeployFlags, con
   const events = new JobEvents();
   const unsubscribe = reportJobEvents(events, term, { hostCount: 1 });
   const stateDir = context.flags().stateDir;
-  const call: DeployCall = { events, ...(stateDir && { local: { stateDir } }), ...(flags.region && { region: flags.region }) };
+  // Ctrl-C: a local endpoint still starting is removed; a SageMaker one keeps being created.
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    term.line(term.style('yellow', 'interrupted: abandoning the deploy…'));
+    interrupt.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  const call: DeployCall = { events, signal: interrupt.signal, ...(stateDir && { local: { stateDir } }), ...(flags.region && { region: flags.region }) };
   try {
     let predictor: Predictor;
     if (flags.config) {
@@ -50,6 +57,10 @@ export async function deployJob(job: string | undefined, flags: DeployFlags, con
       predictor = await handle.deploy({ ...call, ...deploy });
     }
     const describe = await predictor.describe();
+    if (interrupt.signal.aborted) {
+      term.line(`endpoint ${predictor.endpointName} keeps being created on SageMaker; remove it with: sagekit endpoints delete ${predictor.endpointName}`);
+      return 130;
+    }
     const url = (describe as { Local?: { Url?: string } }).Local?.Url;
     term.line(term.style('bold', `endpoint ${predictor.endpointName} ${describe.EndpointStatus ?? ''}${url ? ` at ${url}` : ''}`));
     term.line(term.style('dim', `predict with: sagekit invoke ${predictor.endpointName} --content-type text/csv --body '1.5'`));
@@ -57,6 +68,7 @@ export async function deployJob(job: string | undefined, flags: DeployFlags, con
     else context.stdout.write(`${predictor.endpointName}\n`);
     return 0;
   } finally {
+    process.off('SIGINT', onInterrupt);
     unsubscribe();
   }
 }

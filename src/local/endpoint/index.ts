@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { NotFoundError, SagekitError, UsageError } from '../../errors.js';
 import { EndpointError, ModelError } from '../../deploy/errors.js';
 import type { JobEvents, LogLine } from '../../events.js';
 import { connectEngine } from '../engine/connect.js';
@@ -46,9 +46,10 @@ export async function listLocalEndpoints(options: EndpointStoreOptions = {}): Pr
 /**
  * Starts the endpoint process for `job` and waits until the endpoint is InService (resolves
  * with its describe document) or Failed (rejects with {@link EndpointError}; its containers are
- * already gone). Stages are reported as `info` events.
+ * already gone). Stages are reported as `info` events. `signal` abandons it: the endpoint is
+ * deleted and the promise rejects (exit code 130).
  */
-export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents): Promise<LocalEndpointDescribe> {
+export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, signal?: AbortSignal): Promise<LocalEndpointDescribe> {
   const name = job.requests.CreateEndpoint.EndpointName!;
   const stateDir = resolveStateDir(job.settings.stateDir);
   const paths = new EndpointPaths(stateDir, name);
@@ -74,6 +75,11 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents): 
     shown = Math.max(shown, doc?.Local.Stages?.length ?? 0);
     if (doc?.EndpointStatus === 'InService') return doc;
     if (doc?.EndpointStatus === 'Failed') throw new EndpointError({ endpointName: name, status: 'Failed', failureReason: doc.FailureReason });
+    if (signal?.aborted) {
+      // Interrupted while starting: nothing half-made stays behind.
+      await deleteLocalEndpoint(name, { stateDir, ...(job.settings.engineHost && { engineHost: job.settings.engineHost }) });
+      throw new SagekitError(`deploy of ${name} interrupted; the endpoint was removed`, { exitCode: 130 });
+    }
     if (exited || Date.now() > deadline) {
       const output = (await readFile(paths.serverLog, 'utf8').catch(() => '')).trim().split('\n').slice(-10).join('\n');
       if (!exited) child.kill('SIGTERM');

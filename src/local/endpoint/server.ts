@@ -78,6 +78,13 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
   };
   let containers: EndpointContainers | undefined;
   let proxy: EndpointProxy;
+  // A delete while starting (Ctrl-C of deploy, endpoints delete) ends the health checks at once.
+  const startup = new AbortController();
+  let deleteRequested = false;
+  void stopped.then(() => {
+    deleteRequested = true;
+    startup.abort();
+  });
   try {
     const engine = await connectEngine(job.settings.engineHost);
     containers = new EndpointContainers(engine.docker);
@@ -89,9 +96,14 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
     await ensureImage(engine.docker, image, { ...(job.settings.pull && { pull: job.settings.pull }), events });
     await save({}, { Stage: 'extracting the model into /opt/ml/model' });
     await fetchModel(requests.CreateModel.PrimaryContainer!.ModelDataUrl!, paths.model, job.region);
-    proxy = await startInstances(job, paths, containers, onLine, save);
+    proxy = await startInstances(job, paths, containers, onLine, save, startup.signal);
   } catch (error) {
     await containers?.remove();
+    if (deleteRequested) {
+      await new Promise<void>((resolve) => logFile.end(() => resolve()));
+      await rm(paths.dir, { recursive: true, force: true });
+      return 'deleted';
+    }
     const tail = lastLines.length ? `; last log lines:\n${lastLines.slice(-10).join('\n')}` : '';
     await save({ EndpointStatus: 'Failed', FailureReason: `${(error as Error).message}${tail}`.slice(0, FAILURE_REASON_MAX) }, { Stage: 'failed' });
     await new Promise<void>((resolve) => logFile.end(() => resolve()));
@@ -112,6 +124,7 @@ async function startInstances(
   containers: EndpointContainers,
   onLine: (line: LogLine) => void,
   save: Save,
+  signal: AbortSignal,
 ): Promise<EndpointProxy> {
   const { CreateModel, CreateEndpointConfig, CreateEndpoint } = job.requests;
   const variant = CreateEndpointConfig.ProductionVariants![0]!;
@@ -130,6 +143,7 @@ async function startInstances(
   await save({}, { Instances: described, Stage: `waiting for GET /ping (up to ${timeout}s)` });
   // The first failure ends the others' polling too, so a failed endpoint process exits at once.
   const abandon = new AbortController();
+  signal.addEventListener('abort', () => abandon.abort(), { once: true });
   await Promise.all(instances.map((i) => waitHealthy(i.name, i.address, i.exited, timeout, abandon.signal))).catch((error: unknown) => {
     abandon.abort();
     throw error;
