@@ -6,8 +6,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Estimator } from '../../src/estimator/estimator.js';
+import { deleteLocalEndpoint } from '../../src/local/endpoint/index.js';
 import { JobEvents } from '../../src/events.js';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { buildImage } from '../../src/local/image.js';
@@ -41,6 +42,13 @@ describe('sagekit deploy / invoke / endpoints', () => {
     });
     jobName = (await estimator.fit()).name;
   }, 180_000);
+
+  // A failed assertion must not leave a serving endpoint behind (its process and containers).
+  afterAll(async () => {
+    for (const endpoint of [name, `cli-unhealthy-${process.pid}`, `cli-interrupted-${process.pid}`]) {
+      await deleteLocalEndpoint(endpoint, { stateDir: env.SAGEKIT_STATE_DIR }).catch(() => undefined);
+    }
+  });
 
   it('deploys, invokes (CSV, JSON from a file), lists, describes, shows logs, deletes', async () => {
     const deployed = await runCli(['deploy', jobName, '--endpoint-name', name, '--initial-instance-count', '2', '--env', 'LOG_LEVEL=debug', '--json'], { env });
