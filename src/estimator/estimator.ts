@@ -6,7 +6,9 @@
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
-import { EnvironmentError, NotFoundError } from '../errors.js';
+import type { DeployCall } from '../deploy/deploy.js';
+import type { Predictor } from '../deploy/predictor.js';
+import { EnvironmentError, NotFoundError, UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
@@ -139,6 +141,35 @@ export class Estimator {
     });
     for (const warning of warnings) events.warnOnce(warning);
     return startAwsJob({ request, events, region, session, ...(code && { code }) });
+  }
+
+  /**
+   * Deploys the model of the last `fit()` to an endpoint — `instanceType: 'local'` on this
+   * machine, `ml.*` on SageMaker — and returns its {@link Predictor} once in service, like the
+   * Python SDK's `Estimator.deploy()`. Options default to the job's `deploy` option; names are
+   * generated from `baseJobName` or the training image, role, VPC and network isolation come
+   * from the estimator.
+   */
+  async deploy(call: DeployCall = {}): Promise<Predictor> {
+    const job = this.latestTrainingJob;
+    if (!job) {
+      throw new UsageError('this estimator has not trained a model yet: call fit() first', 'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })');
+    }
+    const [{ deployModel, splitDeployCall }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
+      import('../deploy/deploy.js'),
+      import('../deploy/source.js'),
+    ]);
+    const trained = modelSourceFromDescribe(await job.describe());
+    // Only names, VPC and isolation are taken from the options: model data and role are the job's own.
+    const fromOptions = modelSourceFromOptions(this.options, { jobName: job.name, defaultBucket: this.options.defaultBucket ?? 'sagekit-unused' });
+    const { options, settings } = splitDeployCall(call);
+    const local = { ...(this.options.local?.stateDir && { stateDir: this.options.local.stateDir }), ...(this.options.local?.engineHost && { engineHost: this.options.local.engineHost }), ...(this.options.local?.pull && { pull: this.options.local.pull }), ...settings.local };
+    return deployModel({ ...fromOptions, modelDataUrl: trained.modelDataUrl, ...(trained.role && { role: trained.role }) }, { ...this.options.deploy, ...options }, {
+      ...(this.session && { session: this.session }),
+      ...(this.options.region && { region: this.options.region }),
+      ...settings,
+      local,
+    });
   }
 
   /**

@@ -4,6 +4,7 @@
  * The same keys are used in YAML/JSON job files.
  */
 import type { LocalRunSettings } from '../backend.js';
+import type { DeployOptions } from '../deploy/options.js';
 import type { Inputs, InputMode } from '../inputs/types.js';
 import type { GitConfig, InstanceGroup, InstancePlacementConfig, SourceCode } from './extra-types.js';
 
@@ -226,6 +227,8 @@ export interface EstimatorOptions {
    * Not combinable with script mode (`entryPoint`) or `containerEntryPoint`.
    */
   sourceCode?: SourceCode;
+  /** Defaults of `deploy()` (and `sagekit deploy --config`): the job file's `deploy:` section. */
+  deploy?: DeployOptions;
 }
 
 /** Instance types that run on this machine. */
@@ -267,5 +270,5 @@ export const ESTIMATOR_OPTION_KEYS = [
   'containerLogLevel', 'gitConfig', 'containerEntryPoint', 'containerArguments', 'keepAlivePeriodInSeconds',
   'disableOutputCompression', 'trainingRepositoryAccessMode', 'trainingRepositoryCredentialsProviderArn',
   'enableInfraCheck', 'enableRemoteDebug', 'enableSessionTagChaining', 'trainingPlan', 'instancePlacementConfig',
-  'sourceCode',
+  'sourceCode', 'deploy',
 ] as const satisfies ReadonlyArray<keyof EstimatorOptions>;

@@ -4,6 +4,7 @@
  * every broken rule is reported together with the structural problems.
  */
 import { z } from 'zod';
+import { deployOptionsSchema } from '../deploy/options.js';
 import type { EstimatorOptions } from './options.js';
 
 const integer = z.number().int();
@@ -161,6 +162,7 @@ export const estimatorOptionsSchema = z.strictObject({
       requirements: z.string().optional(),
     })
     .optional(),
+  deploy: deployOptionsSchema.optional(),
 });
 
 // Compile-time guard: the schema and the documented interface must describe the same thing.

@@ -2,6 +2,7 @@
  * One entry point for checking a job: structure (zod) and API rules together, every problem
  * reported at once in a {@link ValidationError}.
  */
+import { findDeployIssues } from '../deploy/options.js';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import type { EstimatorOptions } from './options.js';
 import { checkRules } from './rules.js';
@@ -19,7 +20,10 @@ export function findIssues(input: unknown): ValidationIssue[] {
   const flagged = new Set(structural.map((i) => i.path));
   // A rule about a field whose type is already wrong only adds noise.
   const rules = [...checkRules(input), ...checkExtraRules(input)].filter((i) => !flagged.has(i.path));
-  return [...structural, ...rules];
+  // The deploy: section's value rules (its structure is part of the schema above).
+  const deploy = (input as { deploy?: unknown }).deploy;
+  const deployRules = deploy === undefined ? [] : findDeployIssues(deploy, 'deploy').filter((i) => !flagged.has(i.path));
+  return [...structural, ...rules, ...deployRules];
 }
 
 /**
