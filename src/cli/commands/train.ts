@@ -10,6 +10,7 @@ import { validateOptions } from '../../estimator/validate.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
+import { deferExitOnClosedOutput } from '../closed-output.js';
 import { reportJobEvents, summaryLines } from '../job-reporter.js';
 import type { ActionWrapper } from '../main.js';
 import { startDetachedLocalJob } from './run-local.js';
@@ -66,10 +67,18 @@ async function confirmStop(context: CliContext, jobName: string): Promise<boolea
  * Waits for a job while handling Ctrl-C: local jobs are stopped (artifacts kept); cloud jobs are
  * stopped with --stop-on-interrupt or after confirmation, otherwise left running.
  */
-async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: TrainFlags): Promise<'ended' | 'detached'> {
+async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: TrainFlags, outputClosed: AbortSignal): Promise<'ended' | 'detached'> {
   const detach = new AbortController();
   let interrupts = 0;
   let stopping = false;
+  // Nobody reads our output any more: end the job as one interrupt would, without asking.
+  const onOutputClosed = () => {
+    if (stopping || interrupts > 0) return;
+    if (job.backend !== 'local' && !flags.stopOnInterrupt) return detach.abort();
+    interrupts++;
+    stopping = true;
+    job.stop().catch(() => undefined);
+  };
   const onInterrupt = () => {
     interrupts++;
     if (interrupts > 2 || (interrupts > 1 && !stopping)) {
@@ -96,6 +105,8 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
+  if (outputClosed.aborted) onOutputClosed();
+  else outputClosed.addEventListener('abort', onOutputClosed, { once: true });
   try {
     await job.wait({ throwOnFailure: false, signal: detach.signal });
     return 'ended';
@@ -105,6 +116,7 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
+    outputClosed.removeEventListener('abort', onOutputClosed);
   }
 }
 
@@ -127,6 +139,7 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
     return 0;
   }
 
+  const outputClosed = deferExitOnClosedOutput();
   const events = new JobEvents();
   const unsubscribe = reportJobEvents(events, term, { hostCount: options.instanceCount ?? 1 });
   try {
@@ -140,7 +153,7 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
       else context.stdout.write(`${job.name}\n`);
       return 0;
     }
-    const outcome = await waitWithInterrupts(job, context, flags);
+    const outcome = await waitWithInterrupts(job, context, flags, outputClosed);
     const describe = await job.describe();
     unsubscribe();
     for (const line of summaryLines(describe, term, job.backend)) term.line(line);
