@@ -20,6 +20,7 @@ import { baseNameFromImage, nameFromBase } from './job-name.js';
 import { isLocalInstanceType, type EstimatorOptions, type RuleConfig } from './options.js';
 import { isLocalPath } from './rules.js';
 import { validateOptions } from './validate.js';
+import { cloudOnlyWarnings } from './cloud-warnings.js';
 
 /** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
 export const REGIONS_WITHOUT_DEBUGGER = [
@@ -236,6 +237,7 @@ export function buildTrainingRequest(
   const hyperparameters = encodeHyperparameters(options.hyperparameters ?? {}, options.hyperparameterEncoding);
   issues.push(...hyperparameters.issues);
   const monitoring = buildMonitoring(options, outputPath, region, cwd, issues, warnings);
+  if (!isLocalInstanceType(options.instanceType)) warnings.push(...cloudOnlyWarnings(options));
   if (issues.length) throw new ValidationError(issues);
 
   const channels = buildChannels(options, inputs, cwd);

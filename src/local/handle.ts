@@ -11,18 +11,14 @@ import { connectEngine } from './engine/connect.js';
 import { removeJobResources } from './leftovers.js';
 import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
 import type { LocalRun } from './run.js';
+import { sleep as sleepUnlessAborted } from '../util/sleep.js';
 import { transition } from './status.js';
 
 const POLL_MS = 250;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+// Removes its abort listener when the time is up: a follow loop polls many times on one signal
+// (a listener left per poll made Node warn "MaxListenersExceededWarning … 11 abort listeners").
+const sleep = (ms: number, signal?: AbortSignal) => sleepUnlessAborted(ms, signal);
 
 /** Reads a job's record; a job left InProgress by a process that died is recorded as Failed. */
 export async function describeRecorded(paths: JobPaths): Promise<DescribeTrainingJobResponse> {

@@ -25,6 +25,8 @@ import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
+import { preflightLocalJob } from './preflight.js';
+import { explainStartFailure } from './start-failure.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
 import { initialDescribe, transition } from './status.js';
 import { assertRunnableLocally, unsupportedFieldWarnings } from './unsupported.js';
@@ -113,6 +115,7 @@ export class LocalRun {
       );
     }
     const engine = await connectEngine(settings.engineHost);
+    await preflightLocalJob(request, settings, engine.docker, paths.dir);
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await mkdir(paths.dir, { recursive: true });
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
@@ -207,6 +210,8 @@ export class LocalRun {
       ...(this.settings.buildContext && { buildContext: this.settings.buildContext }),
       ...(this.settings.buildArgs && { buildArgs: this.settings.buildArgs }),
       events: this.events,
+      // `sagekit logs JOB` of a failed build shows what the build said.
+      onBuildLine: (message) => this.logFile.write(`${JSON.stringify({ host: 'build', message, timestamp: Date.now(), stream: 'stdout' })}\n`),
     });
   }
 
@@ -354,7 +359,11 @@ export class LocalRun {
     const pipes: Promise<void>[] = [];
     const attached: Promise<{ finished: Promise<void> }>[] = [];
     // All hosts start together, as SageMaker's instances do (their names already resolve).
-    await Promise.all(this.hosts.map((host) => host.container!.start()));
+    await Promise.all(this.hosts.map((host) => host.container!.start())).catch(async (error: unknown) => {
+      // Nothing ran, so there is nothing to package (no "Uploading", no empty model.tar.gz).
+      this.doc = { ...this.doc, TrainingStartTime: undefined };
+      throw await explainStartFailure(error, this.hosts[0]!.container!);
+    });
     for (const [index, host] of this.hosts.entries()) {
       attached.push(this.attach(host));
       if (this.staged) {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { JobSummary } from '../../job.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../main.js';
+import { jobStatus, oneOf, wholeNumber } from '../flag-checks.js';
 import { formatDuration, table } from '../terminal.js';
 
 interface ListFlags {
@@ -34,8 +35,9 @@ export function registerList(program: Command, context: CliContext, wrap: Action
     .addHelpText('after', '\nExamples:\n  $ sagekit list\n  $ sagekit list --backend aws --status InProgress --json')
     .action(
       wrap(async (flags: ListFlags) => {
-        const backend = flags.backend ?? (awsConfigured() ? 'all' : 'local');
-        const max = Number(flags.max);
+        const backend = flags.backend ? oneOf('--backend', flags.backend, ['local', 'aws', 'all'] as const) : awsConfigured() ? 'all' : 'local';
+        const max = wholeNumber('--max', flags.max);
+        if (flags.status) flags.status = jobStatus(flags.status);
         const jobs: JobSummary[] = [];
         if (backend !== 'aws') {
           const { listLocalJobs } = await import('../../local/index.js');

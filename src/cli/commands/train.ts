@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
 import { loadJobFile } from '../../config/job-file.js';
+import { UsageError } from '../../errors.js';
 import { Estimator } from '../../estimator/estimator.js';
 import { isLocalInstanceType, type EstimatorOptions } from '../../estimator/options.js';
 import { validateOptions } from '../../estimator/validate.js';
@@ -16,7 +17,7 @@ import type { ActionWrapper } from '../main.js';
 import { startDetachedLocalJob } from './run-local.js';
 
 interface TrainFlags {
-  config: string;
+  config?: string;
   dryRun?: boolean;
   wait: boolean;
   jobName?: string;
@@ -37,6 +38,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
+  if (!flags.config) throw new UsageError("required option '-c, --config <file>' not specified, nor a job file argument", 'sagekit train job.yaml (or --config job.yaml)');
   const loaded = await loadJobFile(flags.config, overrides);
   const options = { ...loaded.options };
   if (flags.jobName) options.jobName = flags.jobName;
@@ -123,6 +125,9 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
 async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   const { term } = context;
   const options = await loadJob(flags);
+  // The global --state-dir holds this job's record too, as it does for describe/logs/list.
+  const stateDir = context.flags().stateDir;
+  if (stateDir) options.local = { ...(options.local as LocalRunSettings | undefined), stateDir: path.resolve(stateDir) };
   const estimator = new Estimator(options);
 
   if (flags.dryRun) {
@@ -168,9 +173,9 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
 /** Registers `sagekit train`. */
 export function registerTrain(program: Command, context: CliContext, wrap: ActionWrapper): void {
   program
-    .command('train')
+    .command('train [file]')
     .description('validate a job file, then run it locally (instanceType: local) or on SageMaker (ml.*)')
-    .requiredOption('-c, --config <file>', 'job file (YAML or JSON)')
+    .option('-c, --config <file>', 'job file (YAML or JSON); or give it as the first argument')
     .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)')
     .option('--no-wait', 'return as soon as the job started (prints its name)')
     .option('--job-name <name>', 'fixed job name (default: <base>-<timestamp>)')
@@ -187,9 +192,17 @@ export function registerTrain(program: Command, context: CliContext, wrap: Actio
       'after',
       `
 Examples:
-  $ sagekit train --config job.yaml
+  $ sagekit train job.yaml
   $ sagekit train --config job.yaml --dry-run --default-bucket my-bucket
   $ sagekit train --config job.yaml --set hyperparameters.epochs=20 --instance-type ml.g5.xlarge --no-wait`,
     )
-    .action(wrap((flags: TrainFlags) => train(flags, context)));
+    .action(wrap((file: string | undefined, flags: TrainFlags) => train(withJobFile(file, flags), context)));
+}
+
+/** The job file from the argument or --config (the same file when both are given). */
+function withJobFile(file: string | undefined, flags: TrainFlags): TrainFlags {
+  if (file && flags.config && path.resolve(file) !== path.resolve(flags.config)) {
+    throw new UsageError(`two job files given: ${file} and --config ${flags.config}`, 'give one: sagekit train job.yaml');
+  }
+  return { ...flags, config: flags.config ?? file };
 }
