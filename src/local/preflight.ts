@@ -6,10 +6,12 @@
  * - a `file://` input that does not exist and is no name prefix of anything (with a "did you
  *   mean" from its directory);
  * - a path the engine's bind syntax cannot hold (a colon), for inputs and the state directory;
+ * - a `file://` outputPath that cannot be written (read-only file system, no permission);
  * - a build context without a Dockerfile;
  * - an image that is not on this machine while pulling is "never".
  */
-import { readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type Docker from 'dockerode';
@@ -21,6 +23,8 @@ import { closest } from '../estimator/suggest.js';
 /** Runs every check; throws the first problem found. */
 export async function preflightLocalJob(request: CreateTrainingJobRequest, settings: LocalRunSettings, docker: Docker, jobDir: string): Promise<void> {
   refuseColon('the job record folder', jobDir, 'set another state directory (--state-dir or SAGEKIT_STATE_DIR)');
+  const output = request.OutputDataConfig?.S3OutputPath;
+  if (output && isFileUri(output)) await checkWritable('outputPath', fileUriToPath(output));
   for (const channel of request.InputDataConfig ?? []) {
     const uri = channel.DataSource?.S3DataSource?.S3Uri;
     if (uri && isFileUri(uri)) await checkLocalInput(channel.ChannelName ?? '', fileUriToPath(uri));
@@ -55,6 +59,22 @@ async function checkLocalInput(channel: string, local: string): Promise<void> {
     `inputs.${channel}: ${shown} does not exist${siblings ? '' : ` (nor does its folder ${displayPath(parent)})`}`,
     close ? `did you mean ${displayPath(path.join(parent, close))}?` : 'give an existing file or folder (file:// or a path), or an s3:// URI',
   );
+}
+
+/** The folder, or the nearest one above it that exists (it will be made), must be writable. */
+async function checkWritable(what: string, dir: string): Promise<void> {
+  let existing = path.resolve(dir);
+  while (!(await stat(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    await access(existing, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'no write permission' : code;
+    throw new UsageError(
+      `${what}: ${dir} cannot be written (${existing}: ${why}), so the model could not be saved there`,
+      'choose a writable outputPath (the job would run first and then fail to save its artifacts)',
+    );
+  }
 }
 
 function refuseColon(what: string, local: string, fix: string): void {

@@ -5,13 +5,13 @@
  * resolves with the final describe document whatever the outcome.
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SecondaryStatus, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type Docker from 'dockerode';
 import type { LocalRunSettings, StartContext } from '../backend.js';
-import { SagekitError, UsageError } from '../errors.js';
+import { SagekitError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
 import { createS3Client } from '../s3/client.js';
 import { joinUri } from '../s3/uri.js';
@@ -25,6 +25,7 @@ import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
+import { claimJobName } from './claim.js';
 import { preflightLocalJob } from './preflight.js';
 import { explainStartFailure } from './start-failure.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
@@ -108,16 +109,11 @@ export class LocalRun {
     assertRunnableLocally(request);
     const metrics = createMetricParser(request.AlgorithmSpecification?.MetricDefinitions ?? []);
     const paths = new JobPaths(resolveStateDir(settings.stateDir), request.TrainingJobName!);
-    if (await readDescribe(paths)) {
-      throw new UsageError(
-        `a local training job named ${paths.name} already exists`,
-        `choose another name (--job-name) or let sagekit generate one; the old record is in ${paths.dir}`,
-      );
-    }
+    if (await readDescribe(paths)) await claimJobName(paths); // refused at once, before the engine is asked
     const engine = await connectEngine(settings.engineHost);
     await preflightLocalJob(request, settings, engine.docker, paths.dir);
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
-    await mkdir(paths.dir, { recursive: true });
+    await claimJobName(paths);
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
     const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings);

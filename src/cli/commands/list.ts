@@ -42,7 +42,8 @@ export function registerList(program: Command, context: CliContext, wrap: Action
         if (backend !== 'aws') {
           const { listLocalJobs } = await import('../../local/index.js');
           const stateDir = context.flags().stateDir;
-          jobs.push(...(await listLocalJobs(stateDir ? { stateDir } : {})).filter((j) => !flags.status || j.status === flags.status).slice(0, max));
+          const onSkipped = (name: string, error: Error) => context.term.line(`${context.term.style('yellow', 'warning:')} skipped ${name}: ${error.message}`);
+          jobs.push(...(await listLocalJobs({ ...(stateDir && { stateDir }), onSkipped })).filter((j) => !flags.status || j.status === flags.status).slice(0, max));
         }
         if (backend !== 'local') {
           const [{ Session }, { listAwsJobs }] = await Promise.all([import('../../aws/session.js'), import('../../aws/index.js')]);

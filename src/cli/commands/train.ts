@@ -1,4 +1,5 @@
 /** `sagekit train`: validate, build, run (or just print the request with --dry-run). */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -53,6 +54,20 @@ export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   return validateOptions(options, path.relative(process.cwd(), loaded.file) || loaded.file);
 }
 
+/**
+ * Leaves a local job's "stop requested" mark behind (synchronously: the process exits next), so
+ * whoever finds the job without its process records it as Stopped, not Failed.
+ */
+function markStopRequested(job: TrainingJob): void {
+  const file = (job as { paths?: { stopRequested?: string } }).paths?.stopRequested;
+  if (job.backend !== 'local' || !file) return;
+  try {
+    writeFileSync(file, new Date().toISOString());
+  } catch {
+    // the record folder is gone: nothing to mark
+  }
+}
+
 /** Asks on the terminal whether to stop a cloud job; false when there is no terminal. */
 async function confirmStop(context: CliContext, jobName: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
@@ -85,6 +100,7 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
     interrupts++;
     if (interrupts > 2 || (interrupts > 1 && !stopping)) {
       context.term.line('interrupted again: exiting now (sagekit cleans up what is left at the next run)');
+      markStopRequested(job);
       process.exit(130);
     }
     if (stopping) {
