@@ -26,6 +26,7 @@ import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { claimJobName } from './claim.js';
+import { waitForExit } from './exit-watch.js';
 import { preflightLocalJob } from './preflight.js';
 import { explainStartFailure } from './start-failure.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
@@ -513,16 +514,9 @@ export async function openOutput(container: Docker.Container): Promise<OutputStr
   return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
 }
 
-/** The exit code of a container; engines that lose track of a fast exit (-1) are asked again. */
-export async function exitCodeOf(container: Docker.Container): Promise<number> {
-  const result = (await container.wait().catch(() => ({ StatusCode: -1 }))) as { StatusCode: number };
-  if (result.StatusCode >= 0) return result.StatusCode;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const state = await container.inspect().then((i) => i.State, () => undefined);
-    if (state && !state.Running && state.Status !== 'created') return state.ExitCode;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return result.StatusCode;
+/** The exit code of a container, also when the engine's wait never answers (see exit-watch.ts). */
+export function exitCodeOf(container: Docker.Container): Promise<number> {
+  return waitForExit(container);
 }
 
 /** Addresses .2, .3, … of an IPv4 subnet (the gateway has .1). */
