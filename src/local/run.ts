@@ -27,6 +27,7 @@ import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { claimJobName } from './claim.js';
 import { waitForExit } from './exit-watch.js';
+import { readCompleteLog, replaceHostLines } from './log-recovery.js';
 import { preflightLocalJob } from './preflight.js';
 import { explainStartFailure } from './start-failure.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
@@ -53,6 +54,9 @@ interface HostRun {
   output?: OutputStream;
   /** The container's removal, started as soon as it exited and its output drained. */
   removal?: Promise<void>;
+  /** Lines the live stream delivered, and the complete log when the stream dropped some (log-recovery.ts). */
+  received: number;
+  complete?: LogLine[];
 }
 
 /** A local job owned by this process. */
@@ -93,7 +97,7 @@ export class LocalRun {
     this.name = request.TrainingJobName!;
     this.paths = paths;
     this.settings = settings;
-    this.hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1).map((name) => ({ name, dir: paths.host(name), lastLines: [] }));
+    this.hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1).map((name) => ({ name, dir: paths.host(name), lastLines: [], received: 0 }));
     this.doc = initialDescribe(request, region, new Date());
     this.logFile = createWriteStream(paths.logs, { flags: 'a' });
     this.metricFile = createWriteStream(paths.metrics, { flags: 'a' });
@@ -328,6 +332,7 @@ export class LocalRun {
   }
 
   private onLine(line: LogLine, host: HostRun): void {
+    host.received++;
     host.lastLines.push(line.message);
     if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
     this.logFile.write(`${JSON.stringify(line)}\n`);
@@ -384,6 +389,8 @@ export class LocalRun {
           this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
         }
         await drainOutput(host, outputs[index]!);
+        const complete = await readCompleteLog(this.engine.docker, host.container!, host.name);
+        if (complete && complete.length > host.received) host.complete = complete;
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
       }),
@@ -481,6 +488,8 @@ export class LocalRun {
     }
     await this.persist();
     await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
+    const complete = new Map(this.hosts.flatMap((h) => (h.complete ? [[h.name, h.complete] as const] : [])));
+    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) => this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`));
     return this.snapshot();
   }
 }

@@ -80,6 +80,18 @@ it('a 5 MiB line without a break, then one more line (FAULTS 10): both kept whol
   expect(lines.at(-1)!.message).toBe('after long line');
 });
 
+it('200 000 lines in a burst (FAULTS 9): every one kept in the record, in order', async () => {
+  const name = unique('flood');
+  const r = await runCli(['train', '--config', ws.job(name, "seq 1 200000 | sed 's/^/line /'; echo last"), '--job-name', name], { env: ws.env, timeoutMs: 120_000 });
+  expect(r.code, r.stderr.slice(-300)).toBe(0);
+  const logs = await runCli(['logs', name], { env: ws.env });
+  const lines = logs.stdout.trimEnd().split('\n');
+  expect(lines.length).toBe(200_001);
+  expect(lines[0]).toBe('line 1');
+  expect(lines[123_456]).toBe('line 123457');
+  expect(lines.at(-1)).toBe('last');
+}, 150_000);
+
 describe('a damaged record (FAULTS 11)', () => {
   it('a truncated describe.json: list warns and shows the others, describe names the file; a torn log line is skipped', async () => {
     const good = unique('good');
