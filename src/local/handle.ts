@@ -3,9 +3,11 @@
  * from its record by another process (`sagekit describe/logs/stop`); both read the same record.
  */
 import { existsSync } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { open, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { NotFoundError } from '../errors.js';
+import { fileUriToPath, isFileUri } from '../s3/uri.js';
 import { JobEvents, type LogLine } from '../events.js';
 import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
 import { connectEngine } from './engine/connect.js';
@@ -48,8 +50,19 @@ async function recordOrphan(paths: JobPaths, doc: DescribeTrainingJobResponse, e
   await connectEngine(engineHost)
     .then((engine) => removeJobResources(engine.docker, paths.name))
     .catch(() => undefined);
+  await removePartialArtifacts(doc);
   await writeDescribe(paths, ended);
   return ended;
+}
+
+/** Half-written `model.tar.gz`/`output.tar.gz` (`.NAME.<id>.sagekit-part`) a killed process left in a local output folder. */
+async function removePartialArtifacts(doc: DescribeTrainingJobResponse): Promise<void> {
+  const output = doc.OutputDataConfig?.S3OutputPath;
+  if (!output || !isFileUri(output) || !doc.TrainingJobName) return;
+  const dir = path.join(fileUriToPath(output), doc.TrainingJobName, 'output');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const partial = names.filter((name) => /^\.(model|output)\.tar\.gz\.[0-9a-f]+\.sagekit-part$/.test(name));
+  await Promise.all(partial.map((name) => rm(path.join(dir, name), { force: true })));
 }
 
 /** Asks the owner of a job (any process) to stop it; cleans up after a dead owner. */

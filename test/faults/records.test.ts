@@ -25,12 +25,18 @@ describe('a CLI that is gone before its job ended', () => {
     cli.child.kill('SIGKILL');
     await cli.ended;
     expect((await leftoversOf(name)).length).toBeGreaterThan(0);
+    // What a kill during packaging leaves: a half-written archive under a temporary name.
+    const outputDir = path.join(ws.dir, 'output', name, 'output');
+    mkdirSync(outputDir, { recursive: true });
+    const partial = path.join(outputDir, '.model.tar.gz.0123abcd.sagekit-part');
+    writeFileSync(partial, Buffer.alloc(1024));
     const stop = await runCli(['stop', name, '--wait'], { env: ws.env, timeoutMs: HANG_MS });
     expect(stop.code, stop.stderr).toBe(0);
     const record = await ws.record(name);
     expect(record.TrainingJobStatus).toBe('Failed');
     expect(record.FailureReason).toMatch(/process running this job ended before the job did/);
     expect(record.TrainingEndTime).toEqual(expect.any(String));
+    expect(existsSync(partial)).toBe(false);
     expect(await leftoversOf(name)).toEqual([]);
   });
 
