@@ -431,7 +431,8 @@ export class LocalRun {
           label: `${what}.tar.gz`,
         });
       } catch (error) {
-        const message = `could not save ${what}.tar.gz: ${(error as Error).message}`;
+        // The files themselves stay in the record's host folders: say where, since saving failed.
+        const message = `could not save ${what}.tar.gz: ${(error as Error).message}; the files are kept in ${path.join(this.paths.dir, 'hosts')}`;
         if (!this.failureReason && !this.stopReason) this.failureReason = `ClientError: ${message}`;
         else this.events.warnOnce(message);
         return undefined;

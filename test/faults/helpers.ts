@@ -132,3 +132,15 @@ export async function leftoversOf(name: string): Promise<string[]> {
   const networks = await docker.listNetworks({ filters });
   return [...containers.map((c) => `container ${c.Names.join(',')} (${c.State})`), ...networks.map((n) => `network ${n.Name}`)];
 }
+
+/**
+ * Three Ctrl-C as a user types them: each after the CLI answered the previous one (signals sent
+ * closer together may merge into one on a loaded machine, as the kernel does not queue them).
+ */
+export async function interruptThrice(cli: CliProcess): Promise<void> {
+  cli.child.kill('SIGINT');
+  await cli.waitFor(/stopping .*Ctrl-C again/);
+  cli.child.kill('SIGINT');
+  await cli.waitFor(/killing .* now/);
+  cli.child.kill('SIGINT');
+}

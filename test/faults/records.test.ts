@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { buildFaultImage, endsWithin, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+import { buildFaultImage, endsWithin, interruptThrice, faultWorkspace, leftoversOf, startCli } from './helpers.js';
 
 const HANG_MS = 60_000;
 const ws = faultWorkspace('faults-records');
@@ -44,10 +44,7 @@ describe('a CLI that is gone before its job ended', () => {
     const name = unique('int3');
     const cli = startCli(['train', '--config', ws.job(name, ticking, { local: { pull: 'never', stopGracePeriodSeconds: 30 } }), '--job-name', name], ws.env);
     await cli.waitFor(/tick 1/);
-    for (let i = 0; i < 3; i++) {
-      cli.child.kill('SIGINT');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await interruptThrice(cli);
     expect(await endsWithin(cli, HANG_MS)).toEqual({ code: 130, signal: null });
     const described = await runCli(['describe', name, '--json'], { env: ws.env });
     expect(JSON.parse(described.stdout).TrainingJobStatus).toBe('Stopped');
