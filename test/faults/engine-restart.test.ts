@@ -7,8 +7,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFaultImage, endsWithin, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { buildFaultImage, killStartedClis, endsWithin, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+
+// Hang detection bounds (60-120 s) stay below the test timeout, so a hang fails its own assertion.
+vi.setConfig({ testTimeout: 180_000 });
+afterAll(killStartedClis);
 
 const hasPodman = spawnSync('podman', ['--version']).status === 0;
 const ws = faultWorkspace('faults-engine');

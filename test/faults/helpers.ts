@@ -77,9 +77,18 @@ export interface CliProcess {
   ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const started = new Set<ChildProcess>();
+
+/** SIGKILLs every CLI this file started that is still running (afterAll: a hang must not outlive its test). */
+export function killStartedClis(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  started.clear();
+}
+
 /** Starts `sagekit ...args` with stdout and stderr on one pipe we read (as `2>&1 |` would). */
 export function startCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
   let output = '';
   const waiters: Array<{ pattern: RegExp; resolve: () => void; reject: (e: Error) => void }> = [];
   const onData = (chunk: Buffer) => {

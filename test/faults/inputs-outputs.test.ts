@@ -7,9 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { buildFaultImage, endsWithin, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+import { buildFaultImage, killStartedClis, endsWithin, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+
+// Hang detection bounds (60-120 s) stay below the test timeout, so a hang fails its own assertion.
+vi.setConfig({ testTimeout: 180_000 });
+afterAll(killStartedClis);
 
 const HANG_MS = 120_000;
 const ws = faultWorkspace('faults-io');

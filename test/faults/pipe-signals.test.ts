@@ -3,8 +3,12 @@
  * Pipe channel was never opened and when nobody reads its output any more (EPIPE). Real jobs on
  * the real engine; every wait is hang detection with a bound far above the expected time.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFaultImage, endsWithin, interruptThrice, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildFaultImage, killStartedClis, endsWithin, interruptThrice, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+
+// Hang detection bounds (60-120 s) stay below the test timeout, so a hang fails its own assertion.
+vi.setConfig({ testTimeout: 180_000 });
+afterAll(killStartedClis);
 
 const HANG_MS = 60_000;
 const ws = faultWorkspace('faults-pipe');

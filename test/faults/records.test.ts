@@ -6,9 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { buildFaultImage, endsWithin, interruptThrice, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+import { buildFaultImage, killStartedClis, endsWithin, interruptThrice, faultWorkspace, leftoversOf, startCli } from './helpers.js';
+
+// Hang detection bounds (60-120 s) stay below the test timeout, so a hang fails its own assertion.
+vi.setConfig({ testTimeout: 180_000 });
+afterAll(killStartedClis);
 
 const HANG_MS = 60_000;
 const ws = faultWorkspace('faults-records');
