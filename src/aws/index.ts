@@ -44,6 +44,8 @@ export async function startAwsJob(context: StartContext & { session: Session; ti
 
 /** The handle of an existing SageMaker job (NotFoundError when there is none). */
 export async function attachAwsJob(name: string, session: Session, timing?: AwsJobTiming): Promise<TrainingJob> {
+  // A missing region is the machine's set-up (EnvironmentError), not the SDK's bare "Region is missing".
+  await session.getRegion();
   const job = new AwsTrainingJob(name, session, undefined, timing);
   await job.describe();
   return job;
@@ -54,6 +56,7 @@ export async function listAwsJobs(
   session: Session,
   options: { statusEquals?: string; nameContains?: string; maxResults?: number } = {},
 ): Promise<JobSummary[]> {
+  await session.getRegion();
   const result = await withRetry(() =>
     session.sagemaker().send(
       new ListTrainingJobsCommand({

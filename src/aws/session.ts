@@ -19,6 +19,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { EnvironmentError } from '../errors.js';
 import { createS3Client } from '../s3/client.js';
 import { credentialsError, isCredentialError } from './errors.js';
+import { quietAwsSdkWarnings } from './quiet-warnings.js';
 import { sleep } from './retry.js';
 
 /** Options of {@link Session}. */
@@ -50,6 +51,7 @@ export class Session {
   }
 
   private config(): { region?: string; credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider } {
+    quietAwsSdkWarnings();
     return { ...(this.options.region && { region: this.options.region }), ...(this.credentials && { credentials: this.credentials }) };
   }
 

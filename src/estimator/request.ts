@@ -23,6 +23,7 @@ import { isLocalPath } from './rules.js';
 import { buildScriptMode, type ScriptCode } from './script-mode.js';
 import { sourceCodeChannel, sourceCodeIssues } from './source-code.js';
 import { validateOptions } from './validate.js';
+import { cloudOnlyWarnings } from './cloud-warnings.js';
 
 /** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
 export const REGIONS_WITHOUT_DEBUGGER = [
@@ -248,6 +249,7 @@ export function buildTrainingRequest(
   warnings.push(...(script?.warnings ?? []));
   const monitoring = buildMonitoring(options, outputPath, region, cwd, issues, warnings);
   if (options.sourceCode) issues.push(...sourceCodeIssues(options.sourceCode, cwd));
+  if (!isLocalJob(options)) warnings.push(...cloudOnlyWarnings(options));
   if (issues.length) throw new ValidationError(issues);
 
   const given = buildChannels(options, inputs, cwd);

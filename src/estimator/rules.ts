@@ -7,6 +7,7 @@
 import type { ValidationIssue } from '../errors.js';
 import { isLocalJobInput } from './options.js';
 import { toRegExp } from './python-regex.js';
+import { trainingInstanceTypeIssue } from './instance-type-check.js';
 
 /** Limits from the SageMaker API reference (CreateTrainingJob). */
 export const LIMITS = {
@@ -326,6 +327,8 @@ export function checkRules(input: unknown): ValidationIssue[] {
   if (isString(options.instanceType) && !local && !INSTANCE_TYPE_PATTERN.test(options.instanceType)) {
     add('instanceType', options.instanceType, 'must be an ml.* instance type (e.g. ml.m5.xlarge), or local / local_gpu to run on this machine');
   }
+  const typeIssue = isString(options.instanceType) && !local && INSTANCE_TYPE_PATTERN.test(options.instanceType) ? trainingInstanceTypeIssue(options.instanceType) : undefined;
+  if (typeIssue) issues.push(typeIssue);
   if (isString(options.imageUri) && (options.imageUri.length === 0 || options.imageUri.length > 255 || /\s/.test(options.imageUri))) {
     add('imageUri', options.imageUri, 'must be a container image reference of 1-255 characters without spaces');
   }

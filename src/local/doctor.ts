@@ -10,7 +10,8 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { JobEvents } from '../events.js';
 import { containerSpec } from './container-spec.js';
-import { makeFifo, openFifoWriter } from './data/fifo.js';
+import { Socket } from 'node:net';
+import { makeFifo, waitForReader } from './data/fifo.js';
 import type { Engine } from './engine/connect.js';
 import { createJobNetwork } from './engine/networks.js';
 import { buildImage } from './image.js';
@@ -110,8 +111,9 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
       Entrypoint: ['sh', '-c', 'cat /fifo/train_0'],
       Cmd: [],
     });
-    const writer = await openFifoWriter(fifo, AbortSignal.timeout(CHECK_TIMEOUT_MS));
-    if (!writer) throw new Error('the container never opened the FIFO');
+    const fd = await waitForReader(fifo, AbortSignal.timeout(CHECK_TIMEOUT_MS));
+    if (fd === undefined) throw new Error('the container never opened the FIFO');
+    const writer = new Socket({ fd, readable: false, writable: true });
     await new Promise<void>((resolve, reject) => writer.end('through-the-fifo\n', () => resolve()).once('error', reject));
     const { code, output } = await reading;
     if (code !== 0 || !output.includes('through-the-fifo')) throw new Error(`the container did not read the FIFO (exit ${code}): ${output.trim().slice(0, 200)}`);

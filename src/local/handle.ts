@@ -2,30 +2,28 @@
  * The TrainingJob handle of a local job. Owned by this process (a {@link LocalRun}) or opened
  * from its record by another process (`sagekit describe/logs/stop`); both read the same record.
  */
-import { open, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { NotFoundError } from '../errors.js';
+import { fileUriToPath, isFileUri } from '../s3/uri.js';
 import { JobEvents, type LogLine } from '../events.js';
 import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
 import { connectEngine } from './engine/connect.js';
 import { removeJobResources } from './leftovers.js';
 import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
 import type { LocalRun } from './run.js';
+import { sleep as sleepUnlessAborted } from '../util/sleep.js';
 import { transition } from './status.js';
 import type { DeployCall } from '../deploy/deploy.js';
 import type { Predictor } from '../deploy/predictor.js';
 
 const POLL_MS = 250;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+// Removes its abort listener when the time is up: a follow loop polls many times on one signal
+// (a listener left per poll made Node warn "MaxListenersExceededWarning … 11 abort listeners").
+const sleep = (ms: number, signal?: AbortSignal) => sleepUnlessAborted(ms, signal);
 
 /** Reads a job's record; a job left InProgress by a process that died is recorded as Failed. */
 export async function describeRecorded(paths: JobPaths): Promise<DescribeTrainingJobResponse> {
@@ -33,13 +31,40 @@ export async function describeRecorded(paths: JobPaths): Promise<DescribeTrainin
   if (!doc) throw new NotFoundError(`no local training job named ${paths.name}`, 'list local jobs with: sagekit list --backend local');
   if (isTerminalStatus(doc.TrainingJobStatus)) return doc;
   const owner = await readOwner(paths);
-  if (owner !== undefined && owner !== process.pid && !processAlive(owner)) {
-    const reason = 'InternalServerError: the sagekit process running this job ended before the job did';
-    const failed = { ...transition(doc, 'Failed', reason, new Date(), 'Failed'), FailureReason: reason };
-    await writeDescribe(paths, failed);
-    return failed;
-  }
+  if (owner !== undefined && owner !== process.pid && !processAlive(owner)) return recordOrphan(paths, doc);
   return doc;
+}
+
+/**
+ * A job whose process died: recorded as ended (Stopped when a stop had been asked for, such as a
+ * third Ctrl-C, else Failed), with an end time so its duration stops growing, and its containers
+ * and network removed now rather than by some later run (FAULTS 5, 6).
+ */
+async function recordOrphan(paths: JobPaths, doc: DescribeTrainingJobResponse, engineHost?: string): Promise<DescribeTrainingJobResponse> {
+  const now = new Date();
+  const stopped = existsSync(paths.stopRequested);
+  const reason = stopped
+    ? 'the sagekit process running this job exited after it was asked to stop'
+    : 'InternalServerError: the sagekit process running this job ended before the job did';
+  const ended = stopped
+    ? { ...transition(doc, 'Stopped', reason, now, 'Stopped'), TrainingEndTime: now }
+    : { ...transition(doc, 'Failed', reason, now, 'Failed'), FailureReason: reason, TrainingEndTime: now };
+  await connectEngine(engineHost)
+    .then((engine) => removeJobResources(engine.docker, paths.name))
+    .catch(() => undefined);
+  await removePartialArtifacts(doc);
+  await writeDescribe(paths, ended);
+  return ended;
+}
+
+/** Half-written `model.tar.gz`/`output.tar.gz` (`.NAME.<id>.sagekit-part`) a killed process left in a local output folder. */
+async function removePartialArtifacts(doc: DescribeTrainingJobResponse): Promise<void> {
+  const output = doc.OutputDataConfig?.S3OutputPath;
+  if (!output || !isFileUri(output) || !doc.TrainingJobName) return;
+  const dir = path.join(fileUriToPath(output), doc.TrainingJobName, 'output');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const partial = names.filter((name) => /^\.(model|output)\.tar\.gz\.[0-9a-f]+\.sagekit-part$/.test(name));
+  await Promise.all(partial.map((name) => rm(path.join(dir, name), { force: true })));
 }
 
 /** Asks the owner of a job (any process) to stop it; cleans up after a dead owner. */
@@ -76,11 +101,22 @@ async function readLogChunk(file: string, offset: number): Promise<{ lines: LogL
       .slice(0, end)
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as LogLine);
+      .map((l) => parseLogLine(l, file));
     return { lines, offset: offset + Buffer.byteLength(text.slice(0, end)) };
   } finally {
     await handle.close();
   }
+}
+
+/** One record line; a damaged one (a torn write) becomes a note in its place instead of ending the read (FAULTS 11). */
+function parseLogLine(text: string, file: string): LogLine {
+  try {
+    const line = JSON.parse(text) as LogLine;
+    if (typeof line.message === 'string') return line;
+  } catch {
+    // reported below
+  }
+  return { host: 'sagekit', message: `[sagekit: skipped a damaged line of ${file}: ${text.slice(0, 60)}…]`, timestamp: 0, stream: 'stderr' };
 }
 
 /** Handle of a local job. */

@@ -16,6 +16,8 @@ export interface ImageOptions {
   buildContext?: string;
   buildArgs?: Record<string, string>;
   events: JobEvents;
+  /** Receives every line of build output (kept in the job record, so a failed build can be read later). */
+  onBuildLine?: (line: string) => void;
 }
 
 /** Thrown when the image cannot be had; becomes the job's FailureReason. */
@@ -59,7 +61,14 @@ async function imageExists(docker: Docker, image: string): Promise<boolean> {
 }
 
 /** Builds `image` from `context` (a directory with a Dockerfile), streaming the build output as info events. */
-export async function buildImage(docker: Docker, image: string, context: string, buildArgs: Record<string, string> | undefined, events: JobEvents): Promise<void> {
+export async function buildImage(
+  docker: Docker,
+  image: string,
+  context: string,
+  buildArgs: Record<string, string> | undefined,
+  events: JobEvents,
+  onBuildLine?: (line: string) => void,
+): Promise<void> {
   const dir = path.resolve(context);
   try {
     await access(path.join(dir, 'Dockerfile'));
@@ -70,6 +79,9 @@ export async function buildImage(docker: Docker, image: string, context: string,
   const contextStream = tar.c({ cwd: dir, portable: true }, ['.']);
   const stream = await docker.buildImage(contextStream as unknown as NodeJS.ReadableStream, {
     t: image,
+    // Intermediate containers go also when a step fails (Podman keeps `<name>-working-container` otherwise).
+    rm: true,
+    forcerm: true,
     ...(buildArgs && Object.keys(buildArgs).length ? { buildargs: buildArgs } : {}),
   });
   let steps = 0;
@@ -78,7 +90,11 @@ export async function buildImage(docker: Docker, image: string, context: string,
     if (!text) return;
     if (/^STEP \d+|^Step \d+/.test(text)) steps++;
     events.emit('progress', { kind: 'build', label: image, loaded: steps, unit: 'steps' });
-    for (const line of text.split('\n')) if (line.trim()) events.emit('info', `  ${line}`);
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      events.emit('info', `  ${line}`);
+      onBuildLine?.(line);
+    }
   });
   events.emit('progress', { kind: 'build', label: image, loaded: steps, total: steps, unit: 'steps', done: true });
 }
@@ -133,7 +149,7 @@ export async function pullImage(docker: Docker, image: string, events: JobEvents
 
 /** Makes `image` available on the engine according to the options. */
 export async function ensureImage(docker: Docker, image: string, options: ImageOptions): Promise<void> {
-  if (options.buildContext) return buildImage(docker, image, options.buildContext, options.buildArgs, options.events);
+  if (options.buildContext) return buildImage(docker, image, options.buildContext, options.buildArgs, options.events, options.onBuildLine);
   const policy = options.pull ?? 'missing';
   if (policy !== 'always' && (await imageExists(docker, image))) return;
   if (policy === 'never') {

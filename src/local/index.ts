@@ -3,6 +3,7 @@
  * through Docker or Podman, under SageMaker's container contract.
  */
 import type { StartContext } from '../backend.js';
+import { NotFoundError } from '../errors.js';
 import type { JobSummary, TrainingJob } from '../job.js';
 import { connectEngine } from './engine/connect.js';
 import { describeRecorded, LocalJobHandle, requestStop } from './handle.js';
@@ -30,7 +31,7 @@ export async function openLocalJob(name: string, options: LocalStoreOptions = {}
 }
 
 /** Every recorded local job, newest first. */
-export async function listLocalJobs(options: LocalStoreOptions = {}): Promise<JobSummary[]> {
+export async function listLocalJobs(options: LocalStoreOptions & { onSkipped?: (name: string, error: Error) => void } = {}): Promise<JobSummary[]> {
   const stateDir = resolveStateDir(options.stateDir);
   const jobs: JobSummary[] = [];
   for (const name of await listJobNames(stateDir)) {
@@ -48,8 +49,9 @@ export async function listLocalJobs(options: LocalStoreOptions = {}): Promise<Jo
         ...(end !== undefined && { endTime: end }),
         ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
       });
-    } catch {
-      // A half-written or foreign directory is not a job; skip it.
+    } catch (error) {
+      // A damaged record must not hide the others; the caller may say which one was skipped.
+      if (!(error instanceof NotFoundError)) options.onSkipped?.(name, error as Error);
     }
   }
   return jobs.sort((a, b) => b.creationTime - a.creationTime);

@@ -13,6 +13,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import { SagekitError } from '../errors.js';
 
 /** The state directory: setting → $SAGEKIT_STATE_DIR → $XDG_STATE_HOME/sagekit → ~/.local/state/sagekit. */
 export function resolveStateDir(stateDir?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -77,11 +78,21 @@ export async function writeAtomic(file: string, content: string): Promise<void> 
 
 /** Reads a job's describe document, or undefined when there is no such record. */
 export async function readDescribe(paths: JobPaths): Promise<DescribeTrainingJobResponse | undefined> {
+  let text: string;
   try {
-    return reviveDescribe(await readFile(paths.describe, 'utf8'));
+    text = await readFile(paths.describe, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+  try {
+    return reviveDescribe(text);
+  } catch (error) {
+    // A torn write (disk full, a killed process on a file system without atomic rename): name the file.
+    throw new SagekitError(`the record of local job ${paths.name} is damaged: ${paths.describe}: ${(error as Error).message}`, {
+      hint: `its logs and artifacts are still in ${paths.dir}; remove that folder to forget the job`,
+      cause: error,
+    });
   }
 }
 

@@ -5,13 +5,13 @@
  * resolves with the final describe document whatever the outcome.
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SecondaryStatus, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type Docker from 'dockerode';
 import type { LocalRunSettings, StartContext } from '../backend.js';
-import { SagekitError, UsageError } from '../errors.js';
+import { SagekitError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
 import { createS3Client } from '../s3/client.js';
 import { joinUri } from '../s3/uri.js';
@@ -36,6 +36,11 @@ import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
+import { claimJobName } from './claim.js';
+import { waitForExit } from './exit-watch.js';
+import { readCompleteLog, replaceHostLines } from './log-recovery.js';
+import { preflightLocalJob } from './preflight.js';
+import { explainStartFailure } from './start-failure.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
 import { initialDescribe, transition } from './status.js';
 import { assertRunnableLocally, assertRunnableRemotely, unsupportedFieldWarnings } from './unsupported.js';
@@ -61,6 +66,9 @@ interface HostRun {
   output?: OutputStream;
   /** The container's removal, started as soon as it exited and its output drained. */
   removal?: Promise<void>;
+  /** Lines the live stream delivered, and the complete log when the stream dropped some (log-recovery.ts). */
+  received: number;
+  complete?: LogLine[];
 }
 
 /** A local job owned by this process. */
@@ -106,7 +114,7 @@ export class LocalRun {
     this.name = request.TrainingJobName!;
     this.paths = paths;
     this.settings = settings;
-    this.hosts = clusterHosts(request).map(({ name, instanceType }) => ({ name, instanceType, dir: paths.host(name), lastLines: [] }));
+    this.hosts = clusterHosts(request).map(({ name, instanceType }) => ({ name, instanceType, dir: paths.host(name), lastLines: [], received: 0 }));
     this.doc = initialDescribe(request, region, new Date());
     this.logFile = createWriteStream(paths.logs, { flags: 'a' });
     this.metricFile = createWriteStream(paths.metrics, { flags: 'a' });
@@ -123,17 +131,13 @@ export class LocalRun {
     assertRunnableLocally(request);
     const metrics = createMetricParser(request.AlgorithmSpecification?.MetricDefinitions ?? []);
     const paths = new JobPaths(resolveStateDir(settings.stateDir), request.TrainingJobName!);
-    if (await readDescribe(paths)) {
-      throw new UsageError(
-        `a local training job named ${paths.name} already exists`,
-        `choose another name (--job-name) or let sagekit generate one; the old record is in ${paths.dir}`,
-      );
-    }
+    if (await readDescribe(paths)) await claimJobName(paths); // refused at once, before the engine is asked
     const engine = await connectEngine(settings.engineHost);
     if (!engine.local) assertRunnableRemotely(request, engine.host);
     const gpu = clusterHosts(request).some((h) => h.instanceType === 'local_gpu') ? await assertGpuSupport(engine.docker) : undefined;
+    await preflightLocalJob(request, settings, engine.docker, paths.dir);
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
-    await mkdir(paths.dir, { recursive: true });
+    await claimJobName(paths);
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
     const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings, context.code);
@@ -227,6 +231,8 @@ export class LocalRun {
       ...(this.settings.buildContext && { buildContext: this.settings.buildContext }),
       ...(this.settings.buildArgs && { buildArgs: this.settings.buildArgs }),
       events: this.events,
+      // `sagekit logs JOB` of a failed build shows what the build said.
+      onBuildLine: (message) => this.logFile.write(`${JSON.stringify({ host: 'build', message, timestamp: Date.now(), stream: 'stdout' })}\n`),
     });
   }
 
@@ -331,6 +337,7 @@ export class LocalRun {
   }
 
   private onLine(line: LogLine, host: HostRun): void {
+    host.received++;
     host.lastLines.push(line.message);
     if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
     this.logFile.write(`${JSON.stringify(line)}\n`);
@@ -359,7 +366,11 @@ export class LocalRun {
     const pipes: Promise<void>[] = [];
     const attached: Promise<{ finished: Promise<void> }>[] = [];
     // All hosts start together, as SageMaker's instances do (their names already resolve).
-    await Promise.all(this.hosts.map((host) => host.container!.start()));
+    await Promise.all(this.hosts.map((host) => host.container!.start())).catch(async (error: unknown) => {
+      // Nothing ran, so there is nothing to package (no "Uploading", no empty model.tar.gz).
+      this.doc = { ...this.doc, TrainingStartTime: undefined };
+      throw await explainStartFailure(error, this.hosts[0]!.container!);
+    });
     for (const [index, host] of this.hosts.entries()) {
       attached.push(this.attach(host));
       if (this.staged) {
@@ -386,6 +397,8 @@ export class LocalRun {
         // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!);
         if (!this.engine.local) await this.collectRemote(host);
+        const complete = await readCompleteLog(this.engine.docker, host.container!, host.name);
+        if (complete && complete.length > host.received) this.recoverLines(host, complete);
         if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
@@ -393,6 +406,18 @@ export class LocalRun {
     );
     this.doc = { ...this.doc, TrainingEndTime: new Date() };
     await Promise.all(pipes);
+  }
+
+  /**
+   * The live stream dropped lines of this host (log-recovery.ts): its record lines are replaced
+   * at the end, and its metrics and last lines (for the failure reason) come from the whole log.
+   */
+  private recoverLines(host: HostRun, complete: LogLine[]): void {
+    host.complete = complete;
+    host.lastLines = complete.slice(-LAST_LINES_KEPT).map((l) => l.message);
+    const others = this.samples.filter((sample) => sample.host !== host.name);
+    const recovered = complete.flatMap((line) => this.metrics.parse(line.message, line.host, line.timestamp));
+    this.samples.splice(0, this.samples.length, ...others, ...recovered);
   }
 
   /** A remote engine's host: model, output (failure file included) and checkpoints copied back. */
@@ -430,7 +455,8 @@ export class LocalRun {
       try {
         return await saveArtifacts({ sources: dirs, output, what, compressed, s3: this.s3, ...(kmsKeyId && { kmsKeyId }), events: this.events });
       } catch (error) {
-        const message = `could not save ${what}.tar.gz: ${(error as Error).message}`;
+        // The files themselves stay in the record's host folders: say where, since saving failed.
+        const message = `could not save ${what}.tar.gz: ${(error as Error).message}; the files are kept in ${path.join(this.paths.dir, 'hosts')}`;
         if (!this.failureReason && !this.stopReason) this.failureReason = `ClientError: ${message}`;
         else this.events.warnOnce(message);
         return undefined;
@@ -496,6 +522,8 @@ export class LocalRun {
     }
     await this.persist();
     await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
+    const complete = new Map(this.hosts.flatMap((h) => (h.complete ? [[h.name, h.complete] as const] : [])));
+    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) => this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`));
     return this.snapshot();
   }
 }
@@ -529,16 +557,9 @@ export async function openOutput(container: Docker.Container): Promise<OutputStr
   return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
 }
 
-/** The exit code of a container; engines that lose track of a fast exit (-1) are asked again. */
-export async function exitCodeOf(container: Docker.Container): Promise<number> {
-  const result = (await container.wait().catch(() => ({ StatusCode: -1 }))) as { StatusCode: number };
-  if (result.StatusCode >= 0) return result.StatusCode;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const state = await container.inspect().then((i) => i.State, () => undefined);
-    if (state && !state.Running && state.Status !== 'created') return state.ExitCode;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return result.StatusCode;
+/** The exit code of a container, also when the engine's wait never answers (see exit-watch.ts). */
+export function exitCodeOf(container: Docker.Container): Promise<number> {
+  return waitForExit(container);
 }
 
 function closeStream(stream: WriteStream): Promise<void> {

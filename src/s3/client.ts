@@ -5,6 +5,7 @@
  * s3rver need for bucket names that are not DNS names.
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { quietAwsSdkWarnings } from '../aws/quiet-warnings.js';
 
 /** True when the environment points S3 at a non-AWS endpoint. */
 export function hasCustomS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -13,6 +14,7 @@ export function hasCustomS3Endpoint(env: NodeJS.ProcessEnv = process.env): boole
 
 /** Creates an S3 client from the standard AWS configuration plus `overrides`. */
 export function createS3Client(overrides: S3ClientConfig = {}): S3Client {
+  quietAwsSdkWarnings();
   const config: S3ClientConfig = { ...overrides };
   if (config.forcePathStyle === undefined && (hasCustomS3Endpoint() || config.endpoint)) {
     config.forcePathStyle = true;

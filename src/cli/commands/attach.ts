@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Estimator } from '../../estimator/estimator.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
+import { oneOf } from '../flag-checks.js';
 
 /** Flags every job-addressing command takes. */
 export interface JobFlags {
@@ -19,6 +20,7 @@ export function withJobFlags(command: Command): Command {
 
 /** The handle of job `name`. */
 export async function attachJob(name: string, flags: JobFlags, context: CliContext): Promise<TrainingJob> {
+  if (flags.backend) flags.backend = oneOf('--backend', flags.backend, ['local', 'aws'] as const);
   const stateDir = context.flags().stateDir;
   let session;
   if (flags.region && flags.backend !== 'local') {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { JobSummary } from '../../job.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../main.js';
+import { jobStatus, oneOf, wholeNumber } from '../flag-checks.js';
 import { formatDuration, table } from '../terminal.js';
 
 interface ListFlags {
@@ -34,13 +35,15 @@ export function registerList(program: Command, context: CliContext, wrap: Action
     .addHelpText('after', '\nExamples:\n  $ sagekit list\n  $ sagekit list --backend aws --status InProgress --json')
     .action(
       wrap(async (flags: ListFlags) => {
-        const backend = flags.backend ?? (awsConfigured() ? 'all' : 'local');
-        const max = Number(flags.max);
+        const backend = flags.backend ? oneOf('--backend', flags.backend, ['local', 'aws', 'all'] as const) : awsConfigured() ? 'all' : 'local';
+        const max = wholeNumber('--max', flags.max);
+        if (flags.status) flags.status = jobStatus(flags.status);
         const jobs: JobSummary[] = [];
         if (backend !== 'aws') {
           const { listLocalJobs } = await import('../../local/index.js');
           const stateDir = context.flags().stateDir;
-          jobs.push(...(await listLocalJobs(stateDir ? { stateDir } : {})).filter((j) => !flags.status || j.status === flags.status).slice(0, max));
+          const onSkipped = (name: string, error: Error) => context.term.line(`${context.term.style('yellow', 'warning:')} skipped ${name}: ${error.message}`);
+          jobs.push(...(await listLocalJobs({ ...(stateDir && { stateDir }), onSkipped })).filter((j) => !flags.status || j.status === flags.status).slice(0, max));
         }
         if (backend !== 'local') {
           const [{ Session }, { listAwsJobs }] = await Promise.all([import('../../aws/session.js'), import('../../aws/index.js')]);

@@ -1,21 +1,24 @@
 /** `sagekit train`: validate, build, run (or just print the request with --dry-run). */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
 import { loadJobFile } from '../../config/job-file.js';
+import { UsageError } from '../../errors.js';
 import { Estimator } from '../../estimator/estimator.js';
 import { isLocalJob, jobInstanceTypes, type EstimatorOptions } from '../../estimator/options.js';
 import { validateOptions } from '../../estimator/validate.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
+import { deferExitOnClosedOutput } from '../closed-output.js';
 import { reportJobEvents, summaryLines } from '../job-reporter.js';
 import type { ActionWrapper } from '../main.js';
 import { startDetachedLocalJob } from './run-local.js';
 
 interface TrainFlags {
-  config: string;
+  config?: string;
   dryRun?: boolean;
   wait: boolean;
   jobName?: string;
@@ -36,6 +39,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
+  if (!flags.config) throw new UsageError("required option '-c, --config <file>' not specified, nor a job file argument", 'sagekit train job.yaml (or --config job.yaml)');
   const loaded = await loadJobFile(flags.config, overrides);
   const options = { ...loaded.options };
   if (flags.jobName) options.jobName = flags.jobName;
@@ -48,6 +52,20 @@ export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   if (flags.passAwsCredentials) local.passAwsCredentials = true;
   if (Object.keys(local).length) options.local = local;
   return validateOptions(options, path.relative(process.cwd(), loaded.file) || loaded.file);
+}
+
+/**
+ * Leaves a local job's "stop requested" mark behind (synchronously: the process exits next), so
+ * whoever finds the job without its process records it as Stopped, not Failed.
+ */
+function markStopRequested(job: TrainingJob): void {
+  const file = (job as { paths?: { stopRequested?: string } }).paths?.stopRequested;
+  if (job.backend !== 'local' || !file) return;
+  try {
+    writeFileSync(file, new Date().toISOString());
+  } catch {
+    // the record folder is gone: nothing to mark
+  }
 }
 
 /** Asks on the terminal whether to stop a cloud job; false when there is no terminal. */
@@ -66,14 +84,23 @@ async function confirmStop(context: CliContext, jobName: string): Promise<boolea
  * Waits for a job while handling Ctrl-C: local jobs are stopped (artifacts kept); cloud jobs are
  * stopped with --stop-on-interrupt or after confirmation, otherwise left running.
  */
-async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: TrainFlags): Promise<'ended' | 'detached'> {
+async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: TrainFlags, outputClosed: AbortSignal): Promise<'ended' | 'detached'> {
   const detach = new AbortController();
   let interrupts = 0;
   let stopping = false;
+  // Nobody reads our output any more: end the job as one interrupt would, without asking.
+  const onOutputClosed = () => {
+    if (stopping || interrupts > 0) return;
+    if (job.backend !== 'local' && !flags.stopOnInterrupt) return detach.abort();
+    interrupts++;
+    stopping = true;
+    job.stop().catch(() => undefined);
+  };
   const onInterrupt = () => {
     interrupts++;
     if (interrupts > 2 || (interrupts > 1 && !stopping)) {
       context.term.line('interrupted again: exiting now (sagekit cleans up what is left at the next run)');
+      markStopRequested(job);
       process.exit(130);
     }
     if (stopping) {
@@ -96,6 +123,8 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
+  if (outputClosed.aborted) onOutputClosed();
+  else outputClosed.addEventListener('abort', onOutputClosed, { once: true });
   try {
     await job.wait({ throwOnFailure: false, signal: detach.signal });
     return 'ended';
@@ -105,12 +134,16 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
+    outputClosed.removeEventListener('abort', onOutputClosed);
   }
 }
 
 async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   const { term } = context;
   const options = await loadJob(flags);
+  // The global --state-dir holds this job's record too, as it does for describe/logs/list.
+  const stateDir = context.flags().stateDir;
+  if (stateDir) options.local = { ...(options.local as LocalRunSettings | undefined), stateDir: path.resolve(stateDir) };
   const estimator = new Estimator(options);
 
   if (flags.dryRun) {
@@ -127,6 +160,7 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
     return 0;
   }
 
+  const outputClosed = deferExitOnClosedOutput();
   const events = new JobEvents();
   const hostCount = options.instanceGroups?.reduce((sum, g) => sum + g.instanceCount, 0) ?? options.instanceCount ?? 1;
   const unsubscribe = reportJobEvents(events, term, { hostCount });
@@ -141,7 +175,7 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
       else context.stdout.write(`${job.name}\n`);
       return 0;
     }
-    const outcome = await waitWithInterrupts(job, context, flags);
+    const outcome = await waitWithInterrupts(job, context, flags, outputClosed);
     const describe = await job.describe();
     unsubscribe();
     for (const line of summaryLines(describe, term, job.backend)) term.line(line);
@@ -156,9 +190,9 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
 /** Registers `sagekit train`. */
 export function registerTrain(program: Command, context: CliContext, wrap: ActionWrapper): void {
   program
-    .command('train')
+    .command('train [file]')
     .description('validate a job file, then run it locally (instanceType: local) or on SageMaker (ml.*)')
-    .requiredOption('-c, --config <file>', 'job file (YAML or JSON)')
+    .option('-c, --config <file>', 'job file (YAML or JSON); or give it as the first argument')
     .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)')
     .option('--no-wait', 'return as soon as the job started (prints its name)')
     .option('--job-name <name>', 'fixed job name (default: <base>-<timestamp>)')
@@ -175,9 +209,17 @@ export function registerTrain(program: Command, context: CliContext, wrap: Actio
       'after',
       `
 Examples:
-  $ sagekit train --config job.yaml
+  $ sagekit train job.yaml
   $ sagekit train --config job.yaml --dry-run --default-bucket my-bucket
   $ sagekit train --config job.yaml --set hyperparameters.epochs=20 --instance-type ml.g5.xlarge --no-wait`,
     )
-    .action(wrap((flags: TrainFlags) => train(flags, context)));
+    .action(wrap((file: string | undefined, flags: TrainFlags) => train(withJobFile(file, flags), context)));
+}
+
+/** The job file from the argument or --config (the same file when both are given). */
+function withJobFile(file: string | undefined, flags: TrainFlags): TrainFlags {
+  if (file && flags.config && path.resolve(file) !== path.resolve(flags.config)) {
+    throw new UsageError(`two job files given: ${file} and --config ${flags.config}`, 'give one: sagekit train job.yaml');
+  }
+  return { ...flags, config: flags.config ?? file };
 }

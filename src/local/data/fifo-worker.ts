@@ -5,15 +5,20 @@
  * pipe's capacity: a partial write, a failed retry, an epoll wake-up) and measured 0.5-0.7x of
  * `cat file > fifo`; the worker matches it and leaves the main thread free for logs and metrics.
  *
- * Blocking calls are safe here because they block only the worker, never libuv's thread pool,
- * and an abort can always release them: the main thread sets a shared flag and opens the FIFO
- * for reading itself ({@link drainFifo}), which completes a blocked `open()` or `write()`, after
- * which the worker sees the flag and stops.
+ * The worker never waits for a reader: the main thread polls for one without blocking
+ * (`waitForReader`) and holds that write end open until the worker has opened its own, so the
+ * worker's `open()` returns at once. Its blocking `write()` on a full pipe (a reader that stopped
+ * reading) can always be released: the main thread sets a shared flag and opens the FIFO for
+ * reading itself ({@link drainFifo}), after which the worker sees the flag and stops. Node joins
+ * worker threads when the process exits, so a worker still blocked then would make the process
+ * unkillable; `exit-release.ts` releases it synchronously from the `exit` event.
  *
  * The worker's code is plain JavaScript evaluated from a string, so it runs the same from the
  * TypeScript sources (tests, tsx) and from the compiled package.
  */
 import { Worker } from 'node:worker_threads';
+import { closeSync } from 'node:fs';
+import { releaseAtExit } from './exit-release.js';
 import { drainFifo } from './fifo.js';
 import { RECORDIO_MAGIC, RECORDIO_MAX_LENGTH } from './recordio.js';
 
@@ -27,6 +32,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { fifo, files, recordIO, chunk, magic, maxLength, control } = workerData;
+// [0] abort requested (main), [1] copy finished and FIFO closed (worker), [2] copy started (worker).
 const aborted = new Int32Array(control);
 const ABORT = Symbol('abort');
 let out;
@@ -34,6 +40,7 @@ let bytes = 0;
 let lastProgress = Date.now();
 const result = { readerGone: false, error: undefined, file: undefined };
 function copy() {
+Atomics.store(aborted, 2, 1);
 function writeAll(buffer, length) {
   let offset = 0;
   while (offset < length) {
@@ -90,6 +97,7 @@ try {
   }
 } finally {
   if (out !== undefined) fs.closeSync(out);
+  Atomics.store(aborted, 1, 1);
 }
 parentPort.postMessage({ type: 'done', bytes, ...result });
 }
@@ -127,7 +135,7 @@ type WorkerMessage =
  * few. Either way the FIFO is touched only once {@link run} is called.
  */
 export class FifoCopier {
-  private readonly control = new SharedArrayBuffer(4);
+  private readonly control = new SharedArrayBuffer(12);
   private worker: Worker | undefined;
   private finished: Promise<Extract<WorkerMessage, { type: 'done' }>> | undefined;
   private onProgress: ((bytes: number) => void) | undefined;
@@ -175,13 +183,16 @@ export class FifoCopier {
   }
 
   /**
-   * Starts copying (the worker's blocking `open()` waits for the reader, no polling) and resolves
-   * when everything was written, the reader went away, or `signal` aborted. Calling it again
-   * returns the same result.
+   * Starts copying once a reader is there and resolves when everything was written, the reader
+   * went away, or `signal` aborted. `readerFd` is a write descriptor on the FIFO from
+   * `waitForReader` (proof that a reader has it open); it is held until the worker has opened its
+   * own, so the reader never sees end-of-file in between, then closed. Calling it again returns
+   * the same result.
    */
-  run(signal: AbortSignal, onProgress?: (bytes: number) => void): Promise<WorkerFeedResult> {
+  run(signal: AbortSignal, readerFd: number, onProgress?: (bytes: number) => void): Promise<WorkerFeedResult> {
     this.onProgress = onProgress;
-    this.running ??= this.execute(signal);
+    if (this.running) closeQuietly(readerFd);
+    this.running ??= this.execute(signal, readerFd);
     return this.running;
   }
 
@@ -191,12 +202,21 @@ export class FifoCopier {
     else await this.worker?.terminate();
   }
 
-  private async execute(signal: AbortSignal): Promise<WorkerFeedResult> {
+  private async execute(signal: AbortSignal, readerFd: number): Promise<WorkerFeedResult> {
     if (signal.aborted) {
+      closeQuietly(readerFd);
       await this.worker?.terminate();
       return { bytes: 0, readerGone: false, aborted: true };
     }
     const { worker, finished } = this.boot();
+    let held: number | undefined = readerFd;
+    const release = () => {
+      if (held !== undefined) closeQuietly(held);
+      held = undefined;
+    };
+    worker.on('message', (message: WorkerMessage) => message.type !== 'progress' && release());
+    void finished.finally(release).catch(() => undefined);
+    const unregister = releaseAtExit(this.fifo, this.control);
     let draining: Promise<void> | undefined;
     const onAbort = () => {
       Atomics.store(new Int32Array(this.control), 0, 1);
@@ -212,7 +232,17 @@ export class FifoCopier {
     } finally {
       signal.removeEventListener('abort', onAbort);
       await draining;
+      release();
+      unregister();
       await worker.terminate();
     }
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
   }
 }

@@ -64,12 +64,6 @@ export async function waitForReader(file: string, signal: AbortSignal): Promise<
   return undefined;
 }
 
-/** Like {@link waitForReader}, with the descriptor wrapped in a writable socket. */
-export async function openFifoWriter(file: string, signal: AbortSignal): Promise<Socket | undefined> {
-  const fd = await waitForReader(file, signal);
-  return fd === undefined ? undefined : new Socket({ fd, readable: false, writable: true });
-}
-
 /**
  * Opens the FIFO for reading ourselves and throws away whatever arrives until `until` settles:
  * this releases a writer blocked in `open()` or in a full pipe's `write()` (in a worker thread),

@@ -10,7 +10,8 @@
  * object's Content-Length; a gzipped object is first decompressed into a spool file on disk, so
  * its decompressed size is known without holding it in memory.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +22,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
 import { openObjectStream } from '../../s3/transfer.js';
 import { ChannelDataError } from './errors.js';
-import { FifoWriter, openFifoWriter } from './fifo.js';
+import { FifoWriter, waitForReader } from './fifo.js';
 import { type FifoCopier, WorkerFeedError } from './fifo-worker.js';
 import { describeItem } from './placement.js';
 import { recordHeader, recordPadding, RECORDIO_MAX_LENGTH } from './recordio.js';
@@ -52,6 +53,11 @@ export interface PipeSpec {
   recordIO: boolean;
   /** Worker that copies local files (see {@link canUseCopier}); the event loop feeds otherwise. */
   copier?: FifoCopier;
+  /**
+   * Called once a reader has opened the pipe, before anything is written (the reader waits
+   * meanwhile): where the next epoch's pipe is made, so it exists before this one can end.
+   */
+  onReader?: () => Promise<void>;
 }
 
 /** True when a pipe's items can take the worker fast path: local files, no decompression. */
@@ -84,9 +90,18 @@ async function openItem(item: DataItem, ctx: PipeContext): Promise<{ body: Reada
  */
 export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> {
   const label = `${spec.channel} -> ${spec.host} (pipe${spec.epoch > 0 ? `, epoch ${spec.epoch}` : ''})`;
+  // Polled without blocking (never a thread stuck in open()), so an abort ends the wait at once.
+  const fd = await waitForReader(spec.fifo, ctx.signal);
+  if (fd === undefined) return;
+  try {
+    await spec.onReader?.();
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
   if (spec.copier) {
     try {
-      const result = await spec.copier.run(ctx.signal, (loaded) => ctx.events.emit('progress', { kind: 'download', label, loaded }));
+      const result = await spec.copier.run(ctx.signal, fd, (loaded) => ctx.events.emit('progress', { kind: 'download', label, loaded }));
       if (!result.aborted) ctx.events.emit('progress', { kind: 'download', label, loaded: result.bytes, total: result.bytes, done: true });
     } catch (error) {
       const file = error instanceof WorkerFeedError ? error.file : undefined;
@@ -94,9 +109,7 @@ export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> 
     }
     return;
   }
-  const socket = await openFifoWriter(spec.fifo, ctx.signal);
-  if (!socket) return;
-  const writer = new FifoWriter(socket);
+  const writer = new FifoWriter(new Socket({ fd, readable: false, writable: true }));
   const onAbort = () => void writer.destroy();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const open: Readable[] = [];

@@ -17,8 +17,7 @@
  * Pipe mode: FIFOs `/opt/ml/input/data/<channel>_<epoch>` per host, fed by
  * {@link StagedInputs.feedPipes} once the container runs (see `pipe-feed.ts`). As on SageMaker, a
  * reader that wants another pass opens the next epoch's pipe and gets the channel again (reshuffled
- * with the channel's seed when it has a ShuffleConfig). The pipe of epoch N+1 exists before epoch N
- * can end, so a reader moving on never finds it missing.
+ * with the channel's seed when it has a ShuffleConfig), in any order (see `epoch-server.ts`).
  *
  * Model channel (`ContentType: application/x-sagemaker-model`): as on SageMaker the object (e.g.
  * `model.tar.gz`) is placed in the channel directory; sagekit additionally extracts every
@@ -32,6 +31,7 @@
  * locally), augmented manifests outside Pipe mode, missing local paths, S3 prefixes without objects.
  */
 import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { Channel } from '@aws-sdk/client-sagemaker';
@@ -44,7 +44,8 @@ import { assignToHosts, shuffleItems, type Distribution } from './distribution.j
 import { ChannelDataError } from './errors.js';
 import { makeFifo } from './fifo.js';
 import { FifoCopier } from './fifo-worker.js';
-import { canUseCopier, feedPipe, type PipeContext, type PipeSpec } from './pipe-feed.js';
+import { epochFifo, serveEpochs } from './epoch-server.js';
+import { canUseCopier, type PipeSpec } from './pipe-feed.js';
 import { assertDistinctPaths, ChannelProgress, describeItem, placeItems } from './placement.js';
 import { RECORDIO_MAX_LENGTH } from './recordio.js';
 import { classifySource, containsFile, listItems, type ChannelSource, type DataItem, type LocalItem, type SourceContext } from './sources.js';
@@ -166,49 +167,36 @@ export async function stageInputs(options: StageInputsOptions): Promise<StagedIn
       const specs = state.pipes[hostIndex] ?? [];
       if (specs.length === 0 || lifetime.signal.aborted) return;
       const combined = AbortSignal.any([signal, lifetime.signal]);
+      // Each waiting epoch listens on it; many channels are no leak.
+      setMaxListeners(0, combined);
       const ctx = { s3: options.s3, events: options.events, spoolDir: path.join(options.workDir, 'pipe-spool'), signal: combined };
-      // Every pipe at once: a container may read its channels in any order.
-      const work = Promise.all(specs.map((spec) => feedPipe(spec, ctx)));
-      running.add(work);
-      try {
-        await work;
-      } finally {
-        running.delete(work);
-      }
-      for (const spec of specs) {
-        const later = serveLaterEpochs(spec, ctx, state).catch((error: unknown) => {
-          if (!combined.aborted) options.events.warnOnce(`Pipe-mode channel "${spec.channel}" on ${spec.host}: ${(error as Error).message}`);
-        });
-        running.add(later);
-        void later.finally(() => running.delete(later));
-      }
+      const hooks = {
+        addFifo: (fifo: string) => addFifo(state, fifo),
+        track: (work: Promise<unknown>) => {
+          running.add(work);
+          const forget = () => void running.delete(work);
+          work.then(forget, forget);
+        },
+      };
+      // Every pipe and epoch at once: a container may open its channels and epochs in any order.
+      const work = Promise.all(
+        specs.map((spec) =>
+          serveEpochs(spec, ctx, {
+            ...hooks,
+            onLaterError: (error) => options.events.warnOnce(`Pipe-mode channel "${spec.channel}" on ${spec.host}: ${(error as Error).message}`),
+          }),
+        ),
+      );
+      hooks.track(work);
+      await work;
     },
     cleanup,
   };
 }
 
-/** Host path of a channel's FIFO for one epoch: `<channel>_<epoch>`. */
-function epochFifo(fifoBase: string, epoch: number): string {
-  return `${fifoBase}_${epoch}`;
-}
-
 async function addFifo(state: StageState, fifo: string): Promise<void> {
   state.fifos.push(fifo);
   await makeFifo(fifo);
-}
-
-/**
- * Serves epochs 1, 2 … of a pipe after the first one: each waits for its reader, so a container
- * that reads once costs nothing more than a waiting open. Ends when the signal aborts.
- */
-async function serveLaterEpochs(first: PipeSpec, ctx: PipeContext, state: StageState): Promise<void> {
-  for (let epoch = 1; !ctx.signal.aborted; epoch++) {
-    await addFifo(state, epochFifo(first.fifoBase, epoch + 1));
-    // SageMaker reshuffles a shuffled channel at the start of every Pipe-mode epoch.
-    const items = first.shuffleSeed === undefined ? first.items : shuffleItems(first.units, first.shuffleSeed + epoch).flat();
-    const { copier: _firstEpochOnly, ...rest } = first;
-    await feedPipe({ ...rest, fifo: epochFifo(first.fifoBase, epoch), epoch, items }, ctx);
-  }
 }
 
 async function stageChannel(state: StageState, channel: Channel): Promise<void> {
