@@ -410,9 +410,18 @@ export class LocalRun {
 
   /**
    * The live stream dropped lines of this host (log-recovery.ts): its record lines are replaced
-   * at the end, and its metrics and last lines (for the failure reason) come from the whole log.
+   * at the end. When the stream only ended early, the missing tail is also emitted as log and
+   * metric events; with gaps inside, metrics and last lines (for the failure reason) are
+   * recomputed from the whole log.
    */
   private recoverLines(host: HostRun, complete: LogLine[]): void {
+    const received = host.received;
+    if (received === 0 || complete[received - 1]?.message === host.lastLines.at(-1)) {
+      // The live stream gave a prefix (it ended early): the rest is new to every listener too.
+      for (const line of complete.slice(received)) this.onLine(line, host);
+      host.complete = complete;
+      return;
+    }
     host.complete = complete;
     host.lastLines = complete.slice(-LAST_LINES_KEPT).map((l) => l.message);
     const others = this.samples.filter((sample) => sample.host !== host.name);
