@@ -1,6 +1,5 @@
 /** Finds a job by name for describe/logs/stop: the local record first, then SageMaker. */
 import type { Command } from 'commander';
-import { Estimator } from '../../estimator/estimator.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
 
@@ -25,6 +24,8 @@ export async function attachJob(name: string, flags: JobFlags, context: CliConte
     const { Session } = await import('../../aws/session.js');
     session = new Session({ region: flags.region });
   }
+  // Loaded here, not at start-up: `--help` and other commands never need the estimator.
+  const { Estimator } = await import('../../estimator/estimator.js');
   return Estimator.attach(name, {
     ...(flags.backend && { backend: flags.backend }),
     ...(stateDir && { stateDir }),

@@ -3,10 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
-import { loadJobFile } from '../../config/job-file.js';
-import { Estimator } from '../../estimator/estimator.js';
 import { isLocalInstanceType, type EstimatorOptions } from '../../estimator/options.js';
-import { validateOptions } from '../../estimator/validate.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
@@ -36,6 +33,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
+  // The job-file parser and the validator (YAML, zod) load when a job is read, not at start-up.
+  const [{ loadJobFile }, { validateOptions }] = await Promise.all([import('../../config/job-file.js'), import('../../estimator/validate.js')]);
   const loaded = await loadJobFile(flags.config, overrides);
   const options = { ...loaded.options };
   if (flags.jobName) options.jobName = flags.jobName;
@@ -110,7 +109,7 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
 
 async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   const { term } = context;
-  const options = await loadJob(flags);
+  const [options, { Estimator }] = await Promise.all([loadJob(flags), import('../../estimator/estimator.js')]);
   const estimator = new Estimator(options);
 
   if (flags.dryRun) {
