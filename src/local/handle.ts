@@ -7,7 +7,6 @@ import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { NotFoundError } from '../errors.js';
 import { JobEvents, type LogLine } from '../events.js';
 import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
-import { connectEngine } from './engine/connect.js';
 import { removeJobResources } from './leftovers.js';
 import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
 import type { LocalRun } from './run.js';
@@ -48,6 +47,8 @@ export async function requestStop(paths: JobPaths, engineHost?: string): Promise
     await writeFile(paths.stopRequested, new Date().toISOString());
     return;
   }
+  // The engine client loads only here: describe, logs and list read the record alone.
+  const { connectEngine } = await import('./engine/connect.js');
   const engine = await connectEngine(engineHost);
   await removeJobResources(engine.docker, paths.name);
   await writeDescribe(paths, transition(doc, 'Stopped', 'Training job stopped', new Date(), 'Stopped'));

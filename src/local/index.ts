@@ -4,11 +4,9 @@
  */
 import type { StartContext } from '../backend.js';
 import type { JobSummary, TrainingJob } from '../job.js';
-import { connectEngine } from './engine/connect.js';
 import { describeRecorded, LocalJobHandle, requestStop } from './handle.js';
 import { cleanupLeftovers as removeLeftovers } from './leftovers.js';
 import { JobPaths, listJobNames, resolveStateDir } from './record.js';
-import { LocalRun } from './run.js';
 
 /** Where to find local job records. */
 export interface LocalStoreOptions {
@@ -18,6 +16,8 @@ export interface LocalStoreOptions {
 
 /** Starts a local job and returns its handle at once; the job runs in this process. */
 export async function startLocalJob(context: StartContext): Promise<TrainingJob> {
+  // The job runner (engine client, data staging, packaging) loads only for a job that runs.
+  const { LocalRun } = await import('./run.js');
   const run = await LocalRun.start(context);
   return new LocalJobHandle(run.paths, context.events, run, context.local?.engineHost);
 }
@@ -62,6 +62,7 @@ export async function stopLocalJob(name: string, options: LocalStoreOptions = {}
 
 /** Removes containers and networks left by sagekit processes that no longer exist. */
 export async function cleanupLeftovers(options: { engineHost?: string } = {}): Promise<number> {
+  const { connectEngine } = await import('./engine/connect.js');
   const engine = await connectEngine(options.engineHost);
   return removeLeftovers(engine.docker);
 }

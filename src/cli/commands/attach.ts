@@ -24,9 +24,9 @@ export async function attachJob(name: string, flags: JobFlags, context: CliConte
     const { Session } = await import('../../aws/session.js');
     session = new Session({ region: flags.region });
   }
-  // Loaded here, not at start-up: `--help` and other commands never need the estimator.
-  const { Estimator } = await import('../../estimator/estimator.js');
-  return Estimator.attach(name, {
+  // Loaded here, not at start-up; and not the estimator, which would bring the validator along.
+  const { attachJob: attach } = await import('../../estimator/attach.js');
+  return attach(name, {
     ...(flags.backend && { backend: flags.backend }),
     ...(stateDir && { stateDir }),
     ...(session && { session }),
