@@ -20,6 +20,8 @@ import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js
 import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
 import { hostNames, writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
+import { exitCodeOf, openOutput, type OutputMode, type OutputStream } from './container-io.js';
+import { isLibpod } from './engine/libpod.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
@@ -299,8 +301,8 @@ export class LocalRun {
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
-  private async attach(host: HostRun): Promise<{ finished: Promise<void> }> {
-    const stream = await openOutput(host.container!);
+  private async attach(host: HostRun, how: OutputMode): Promise<{ finished: Promise<void> }> {
+    const stream = await openOutput(host.container!, how);
     host.output = stream;
     const splitter = (kind: 'stdout' | 'stderr') =>
       new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
@@ -334,6 +336,7 @@ export class LocalRun {
   }
 
   private async runContainers(): Promise<void> {
+    const attachFirst = isLibpod(this.engine.docker); // asked now, answered while the containers are created
     const network = await this.createNetwork();
     const env = await containerEnvironment(this.request, this.region, this.settings.passAwsCredentials === true);
     await Promise.all(this.hosts.map(async (host) => (host.container = await this.createContainer(host, network, env))));
@@ -348,11 +351,13 @@ export class LocalRun {
 
     const pipeControllers = this.hosts.map(() => new AbortController());
     const pipes: Promise<void>[] = [];
-    const attached: Promise<{ finished: Promise<void> }>[] = [];
+    // Podman: attached before they start, as `podman run` does (its followed logs end up to a
+    // second after the exit). Docker: followed logs, which keep stdout and stderr in order.
+    const early = (await attachFirst) ? await Promise.all(this.hosts.map((host) => this.attach(host, 'attach'))) : undefined;
     // All hosts start together, as SageMaker's instances do (their names already resolve).
     await Promise.all(this.hosts.map((host) => host.container!.start()));
+    const outputs = (early ?? (await Promise.all(this.hosts.map((host) => this.attach(host, 'logs'))))).map((a) => a.finished);
     for (const [index, host] of this.hosts.entries()) {
-      attached.push(this.attach(host));
       if (this.staged) {
         pipes.push(
           this.staged.feedPipes(index, pipeControllers[index]!.signal).catch((error: unknown) => {
@@ -361,10 +366,9 @@ export class LocalRun {
         );
       }
     }
-    const outputs = (await Promise.all(attached)).map((a) => a.finished);
     await Promise.all(
       this.hosts.map(async (host, index) => {
-        host.exitCode = await exitCodeOf(host.container!);
+        host.exitCode = await exitCodeOf(host.container!, outputs[index]);
         pipeControllers[index]!.abort();
         const firstFailure = host.exitCode !== 0 && !this.stopReason && !this.failureReason && !this.failedHost;
         if (firstFailure) {
@@ -478,14 +482,6 @@ export class LocalRun {
   }
 }
 
-type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
-
-/**
- * A container's multiplexed output from its first byte, read by following its logs (which
- * replay everything printed so far and end when the container exits). Attaching instead races
- * the container's start on Podman (refused mid-start, or reset for very fast exits) and its
- * stream may outlive the container.
- */
 /** Waits for a host's output to end with its container; closes it if it lingers (some engines keep it open). */
 async function drainOutput(host: HostRun, finished: Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -501,22 +497,6 @@ function removeContainer(container: Docker.Container): Promise<void> {
     () => undefined,
     () => undefined,
   );
-}
-
-export async function openOutput(container: Docker.Container): Promise<OutputStream> {
-  return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
-}
-
-/** The exit code of a container; engines that lose track of a fast exit (-1) are asked again. */
-export async function exitCodeOf(container: Docker.Container): Promise<number> {
-  const result = (await container.wait().catch(() => ({ StatusCode: -1 }))) as { StatusCode: number };
-  if (result.StatusCode >= 0) return result.StatusCode;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const state = await container.inspect().then((i) => i.State, () => undefined);
-    if (state && !state.Running && state.Status !== 'created') return state.ExitCode;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return result.StatusCode;
 }
 
 function closeStream(stream: WriteStream): Promise<void> {
