@@ -52,6 +52,8 @@ interface HostRun {
   output?: OutputStream;
   /** The container's removal, started as soon as it exited and its output drained. */
   removal?: Promise<void>;
+  /** When its output last moved (or was held back by us), so only a silent stream is closed. */
+  lastOutput?: number;
 }
 
 /** A local job owned by this process. */
@@ -79,6 +81,8 @@ export class LocalRun {
   private readonly samples: MetricSample[] = [];
   private persistQueue: Promise<void> = Promise.resolve();
   private hostAddresses: string[] | undefined;
+  /** True while the containers' output waits for the record's log file to catch up. */
+  private outputHeld = false;
   /** The first host that failed, claimed at once so only its reason is recorded. */
   private failedHost: string | undefined;
 
@@ -316,6 +320,8 @@ export class LocalRun {
       stdout.end();
       stderr.end();
     };
+    host.lastOutput = Date.now();
+    stream.on('data', () => (host.lastOutput = Date.now()));
     stream.on('end', endBoth);
     stream.on('close', endBoth);
     const finished = (w: LineSplitter) => new Promise<void>((resolve) => w.once('finish', () => resolve()));
@@ -326,13 +332,31 @@ export class LocalRun {
   private onLine(line: LogLine, host: HostRun): void {
     host.lastLines.push(line.message);
     if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
-    this.logFile.write(`${JSON.stringify(line)}\n`);
+    if (!this.logFile.write(`${JSON.stringify(line)}\n`)) this.holdOutputUntilDrained();
     this.events.emit('log', line);
     for (const sample of this.metrics.parse(line.message, line.host, line.timestamp)) {
       this.samples.push(sample);
       this.metricFile.write(`${JSON.stringify(sample)}\n`);
       this.events.emit('metric', sample);
     }
+  }
+
+  /**
+   * Backpressure: while the record's log file catches up, the containers' output streams wait
+   * (the engine buffers them), so a container printing 200 000 lines at once does not pile them
+   * up in this process's memory.
+   */
+  private holdOutputUntilDrained(): void {
+    if (this.outputHeld) return;
+    this.outputHeld = true;
+    const held = this.hosts.map((h) => h.output).filter((o) => o !== undefined);
+    for (const output of held) output.pause();
+    this.logFile.once('drain', () => {
+      this.outputHeld = false;
+      const now = Date.now();
+      for (const host of this.hosts) host.lastOutput = now;
+      for (const output of held) output.resume();
+    });
   }
 
   private async runContainers(): Promise<void> {
@@ -379,7 +403,7 @@ export class LocalRun {
           this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
         }
         // The engine may report the exit before the last lines reached us: the reason quotes them.
-        await drainOutput(host, outputs[index]!);
+        await drainOutput(host, outputs[index]!, () => this.outputHeld);
         if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
@@ -482,12 +506,23 @@ export class LocalRun {
   }
 }
 
-/** Waits for a host's output to end with its container; closes it if it lingers (some engines keep it open). */
-async function drainOutput(host: HostRun, finished: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), OUTPUT_DRAIN_MS)));
-  if ((await Promise.race([finished, timeout])) === 'timeout') host.output?.destroy?.();
-  clearTimeout(timer);
+/**
+ * Waits for a host's output to end with its container; closes it once it has been silent for
+ * OUTPUT_DRAIN_MS (some engines keep it open) — never while lines are still arriving or held.
+ */
+async function drainOutput(host: HostRun, finished: Promise<void>, held: () => boolean): Promise<void> {
+  let ended = false;
+  void finished.then(() => (ended = true));
+  while (!ended) {
+    const silentFor = Date.now() - (host.lastOutput ?? 0);
+    if (silentFor >= OUTPUT_DRAIN_MS && !held()) {
+      host.output?.destroy?.();
+      break;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(50, OUTPUT_DRAIN_MS - silentFor))))]);
+    clearTimeout(timer);
+  }
   await finished;
 }
 
