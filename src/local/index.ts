@@ -6,6 +6,7 @@ import type { StartContext } from '../backend.js';
 import type { JobSummary, TrainingJob } from '../job.js';
 import { describeRecorded, LocalJobHandle, requestStop } from './handle.js';
 import { cleanupLeftovers as removeLeftovers } from './leftovers.js';
+import { createLimiter, mapLimited } from '../util/concurrency.js';
 import { JobPaths, listJobNames, resolveStateDir } from './record.js';
 
 /** Where to find local job records. */
@@ -29,30 +30,35 @@ export async function openLocalJob(name: string, options: LocalStoreOptions = {}
   return new LocalJobHandle(paths, undefined, undefined, options.engineHost);
 }
 
-/** Every recorded local job, newest first. */
+/** Records read at once by {@link listLocalJobs}: enough to overlap the reads, few enough for any fd limit. */
+const LIST_READS = 32;
+
+/** The summary of one recorded job; undefined for a half-written or foreign directory. */
+async function summarize(stateDir: string, name: string): Promise<JobSummary | undefined> {
+  try {
+    const doc = await describeRecorded(new JobPaths(stateDir, name));
+    const created = doc.CreationTime ? new Date(doc.CreationTime).getTime() : 0;
+    const end = doc.TrainingEndTime ? new Date(doc.TrainingEndTime).getTime() : undefined;
+    const start = doc.TrainingStartTime ? new Date(doc.TrainingStartTime).getTime() : undefined;
+    return {
+      name,
+      backend: 'local',
+      status: doc.TrainingJobStatus ?? 'Unknown',
+      ...(doc.SecondaryStatus && { secondaryStatus: doc.SecondaryStatus }),
+      creationTime: created,
+      ...(end !== undefined && { endTime: end }),
+      ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
+    };
+  } catch {
+    return undefined; // not a job
+  }
+}
+
+/** Every recorded local job, newest first (records read in parallel). */
 export async function listLocalJobs(options: LocalStoreOptions = {}): Promise<JobSummary[]> {
   const stateDir = resolveStateDir(options.stateDir);
-  const jobs: JobSummary[] = [];
-  for (const name of await listJobNames(stateDir)) {
-    try {
-      const doc = await describeRecorded(new JobPaths(stateDir, name));
-      const created = doc.CreationTime ? new Date(doc.CreationTime).getTime() : 0;
-      const end = doc.TrainingEndTime ? new Date(doc.TrainingEndTime).getTime() : undefined;
-      const start = doc.TrainingStartTime ? new Date(doc.TrainingStartTime).getTime() : undefined;
-      jobs.push({
-        name,
-        backend: 'local',
-        status: doc.TrainingJobStatus ?? 'Unknown',
-        ...(doc.SecondaryStatus && { secondaryStatus: doc.SecondaryStatus }),
-        creationTime: created,
-        ...(end !== undefined && { endTime: end }),
-        ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
-      });
-    } catch {
-      // A half-written or foreign directory is not a job; skip it.
-    }
-  }
-  return jobs.sort((a, b) => b.creationTime - a.creationTime);
+  const jobs = await mapLimited(await listJobNames(stateDir), createLimiter(LIST_READS), (name) => summarize(stateDir, name));
+  return jobs.filter((job) => job !== undefined).sort((a, b) => b.creationTime - a.creationTime);
 }
 
 /** Stops a local job run by any process on this machine. */
