@@ -1,7 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests that run containers: once per engine (test/run-engines.ts picks each in turn). */
-export const ENGINE_TESTS = ['test/local/**/*.test.ts', 'test/cli/cli-local.test.ts', 'test/faults/**/*.test.ts'];
+export const ENGINE_TESTS = [
+  'test/local/**/*.test.ts',
+  'test/cli/cli-local.test.ts',
+  'test/cli/cli-deploy.test.ts',
+  'test/faults/**/*.test.ts',
+  'test/serve/**/*.test.ts',
+  // The examples train real models (PyTorch, scikit-learn) on the engine.
+  'test/examples/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -4,6 +4,7 @@
  * of the SageMaker API, and returns a started {@link TrainingJob}.
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import type { ScriptCode } from './estimator/script-mode.js';
 import type { JobEvents } from './events.js';
 import type { TrainingJob } from './job.js';
 
@@ -41,6 +42,8 @@ export interface StartContext {
   region?: string;
   /** Local-backend settings (ignored by the aws backend). */
   local?: LocalRunSettings;
+  /** Script mode: the code to upload (aws) or to place at /opt/ml/code (local), from `BuiltRequest.code`. */
+  code?: ScriptCode;
 }
 
 /** A backend: starts a job and returns its handle without waiting for it to end. */

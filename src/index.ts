@@ -17,11 +17,31 @@ export type {
   TensorBoardOutputConfig,
 } from './estimator/options.js';
 export { isLocalInstanceType, LOCAL_INSTANCE_TYPES, ESTIMATOR_OPTION_KEYS } from './estimator/options.js';
+export type { GitConfig, InstanceGroup, InstancePlacementConfig, PlacementSpecification, SourceCode } from './estimator/extra-types.js';
 export type { ChannelInput, FileSystemInput, InputMode, Inputs, TrainingInput } from './inputs/types.js';
 export { buildTrainingRequest, resolveJobName, type BuildOptions, type BuiltRequest } from './estimator/request.js';
 export { findIssues, validateOptions } from './estimator/validate.js';
 export { encodeHyperparameter, encodeHyperparameters, type HyperparameterEncoding } from './estimator/hyperparameters.js';
 export { loadJobFile, applyOverrides, type LoadedJobFile } from './config/job-file.js';
+export { Model, type ModelInit } from './deploy/model.js';
+export { Predictor, type EndpointClient, type PredictOptions, type PredictorOptions } from './deploy/predictor.js';
+export {
+  BytesDeserializer,
+  CSVDeserializer,
+  CSVSerializer,
+  IdentitySerializer,
+  JSONDeserializer,
+  JSONSerializer,
+  StringDeserializer,
+  type Body,
+  type Deserializer,
+  type Serializer,
+} from './deploy/serializers.js';
+export { deployRequests, baseFromName, VARIANT_NAME, type DeployBuildOptions, type DeployRequests, type ModelSource } from './deploy/requests.js';
+export { modelSourceFromDescribe, modelSourceFromOptions, modelDataOf } from './deploy/source.js';
+export { findDeployIssues, validateDeployOptions, DEPLOY_OPTION_KEYS, type DeployOptions, type DeployTags } from './deploy/options.js';
+export type { DeployCall, DeploySettings } from './deploy/deploy.js';
+export { EndpointError, ModelError } from './deploy/errors.js';
 export { Session, getExecutionRole, type SessionOptions } from './aws/session.js';
 export { downloadArtifacts } from './aws/index.js';
 export type { LocalRunSettings } from './backend.js';

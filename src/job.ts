@@ -5,6 +5,8 @@
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { TrainingJobError } from './errors.js';
 import type { JobEvents, LogLine } from './events.js';
+import type { DeployCall } from './deploy/deploy.js';
+import type { Predictor } from './deploy/predictor.js';
 
 /** Which backend runs a job. */
 export type BackendName = 'local' | 'aws';
@@ -78,6 +80,11 @@ export interface TrainingJob {
   stop(): Promise<void>;
   /** URI of `model.tar.gz` once the job produced it (`s3://…` or `file://…`). */
   modelArtifacts(): Promise<string | undefined>;
+  /**
+   * Deploys the job's model to an endpoint (`instanceType: 'local'` or `ml.*`) and returns its
+   * predictor, like the Python SDK's `Estimator.attach(job).deploy()`.
+   */
+  deploy(options: DeployCall): Promise<Predictor>;
 }
 
 /** One row of `sagekit list`: a job of either backend. */

@@ -15,6 +15,7 @@ import { createTrainingJobError } from './errors.js';
 import { AwsTrainingJob, type AwsJobTiming } from './job.js';
 import { withRetry } from './retry.js';
 import type { Session } from './session.js';
+import { uploadSourceCode } from './upload-code.js';
 import { uploadLocalInputs } from './upload-inputs.js';
 
 export { AwsTrainingJob, spotSavings, type AwsJobTiming, type AwsWaitOptions } from './job.js';
@@ -29,6 +30,7 @@ export async function startAwsJob(context: StartContext & { session: Session; ti
     const bucket = await session.ensureDefaultBucket();
     request = (await uploadLocalInputs(request, { s3: session.s3(), bucket, events })).request;
   }
+  if (context.code?.uploadUri) await uploadSourceCode(context.code, { s3: session.s3(), events });
   try {
     await withRetry(() => session.sagemaker().send(new CreateTrainingJobCommand(request)), {
       ...(context.timing?.retryBaseMs !== undefined && { baseDelayMs: context.timing.retryBaseMs }),

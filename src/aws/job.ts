@@ -14,6 +14,8 @@ import { credentialsError, isCredentialError } from './errors.js';
 import { tailJobLogs, type TailTiming } from './logs.js';
 import { sleep, withRetry } from './retry.js';
 import type { Session } from './session.js';
+import type { DeployCall } from '../deploy/deploy.js';
+import type { Predictor } from '../deploy/predictor.js';
 
 /** Timing of a cloud job's polling (defaults suit real jobs; tests shorten them). */
 export interface AwsJobTiming extends TailTiming {
@@ -145,5 +147,10 @@ export class AwsTrainingJob implements TrainingJob {
 
   async modelArtifacts(): Promise<string | undefined> {
     return (await this.describe()).ModelArtifacts?.S3ModelArtifacts;
+  }
+
+  async deploy(options: DeployCall): Promise<Predictor> {
+    const { deployTrainingJob } = await import('../deploy/deploy.js');
+    return deployTrainingJob(this, { session: this.session, ...options });
   }
 }

@@ -7,11 +7,18 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SagekitError, ValidationError } from '../errors.js';
 import { createContext, type CliContext, type GlobalFlags } from './context.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerEndpoints } from './commands/endpoints.js';
+import { registerInvoke } from './commands/invoke.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerRemove } from './commands/rm.js';
 import { registerRunLocal } from './commands/run-local.js';
+import { registerServe } from './commands/serve.js';
+import { registerServeEndpoint } from './commands/serve-endpoint.js';
 import { registerStop } from './commands/stop.js';
 import { registerTrain } from './commands/train.js';
 
@@ -80,7 +87,7 @@ Exit codes: 0 completed, 1 failed or stopped, 2 bad input or usage, 3 environmen
         setExit(reportError(error, context));
       }
     };
-  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerRunLocal]) {
+  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerDoctor, registerRemove, registerRunLocal, registerServe, registerDeploy, registerInvoke, registerEndpoints, registerServeEndpoint]) {
     register(program, context, wrap);
   }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

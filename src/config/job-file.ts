@@ -36,12 +36,29 @@ export function parseJobText(text: string, file: string): Record<string, unknown
 const resolveIfLocal = (value: unknown, baseDir: string): unknown =>
   typeof value === 'string' && value !== '' && isLocalPath(value) ? path.resolve(baseDir, value) : value;
 
+/**
+ * Script-mode paths: `sourceDir`, `dependencies`, and `entryPoint` when it is a lone script
+ * (with `sourceDir` it stays relative to that folder). With `gitConfig` they are paths inside
+ * the repository, so they are left alone.
+ */
+function resolveCodePaths(result: Record<string, unknown>, baseDir: string): void {
+  if (result.gitConfig !== undefined) return;
+  if ('sourceDir' in result) result.sourceDir = resolveIfLocal(result.sourceDir, baseDir);
+  else if ('entryPoint' in result) result.entryPoint = resolveIfLocal(result.entryPoint, baseDir);
+  if (Array.isArray(result.dependencies)) result.dependencies = result.dependencies.map((d) => resolveIfLocal(d, baseDir));
+  const sourceCode = result.sourceCode;
+  if (sourceCode && typeof sourceCode === 'object' && 'sourceDir' in sourceCode) {
+    result.sourceCode = { ...sourceCode, sourceDir: resolveIfLocal((sourceCode as Record<string, unknown>).sourceDir, baseDir) };
+  }
+}
+
 /** Makes relative local paths in a job absolute, against `baseDir`. Returns a new object. */
 export function resolveLocalPaths(options: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   const result: Record<string, unknown> = { ...options };
   for (const key of ['modelUri', 'outputPath', 'checkpointS3Uri'] as const) {
     if (key in result) result[key] = resolveIfLocal(result[key], baseDir);
   }
+  resolveCodePaths(result, baseDir);
   for (const key of ['tensorboardOutputConfig', 'debuggerHookConfig', 'profilerConfig'] as const) {
     const nested = result[key];
     if (nested && typeof nested === 'object' && 's3OutputPath' in nested) {

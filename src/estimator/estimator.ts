@@ -6,11 +6,14 @@
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
+import type { DeployCall } from '../deploy/deploy.js';
+import type { Predictor } from '../deploy/predictor.js';
+import { UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
 import { attachJob, type AttachOptions } from './attach.js';
-import { isLocalInstanceType, type EstimatorOptions } from './options.js';
+import { isLocalJob, type EstimatorOptions } from './options.js';
 import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
 import { validateOptions } from './validate.js';
 
@@ -65,7 +68,7 @@ export class Estimator {
 
   /** True when this job runs on this machine. */
   get isLocal(): boolean {
-    return isLocalInstanceType(this.options.instanceType);
+    return isLocalJob(this.options);
   }
 
   /**
@@ -98,12 +101,13 @@ export class Estimator {
 
   private async startLocal(inputs: Inputs | undefined, options: FitOptions, events: JobEvents): Promise<TrainingJob> {
     const build = { ...(options.jobName && { jobName: options.jobName }), ...(options.cwd && { cwd: options.cwd }) };
-    const { request, warnings } = this.buildRequest(inputs, build);
+    const { request, warnings, code } = this.buildRequest(inputs, build);
     for (const warning of warnings) events.warnOnce(warning);
     const { startLocalJob } = await import('../local/index.js');
     return startLocalJob({
       request,
       events,
+      ...(code && { code }),
       ...(this.options.region && { region: this.options.region }),
       local: { ...this.options.local, ...options.local },
     });
@@ -130,14 +134,43 @@ export class Estimator {
       (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
     const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
     const role = await session.expandRole(this.options.role!);
-    const { request, warnings } = buildTrainingRequest({ ...this.options, role }, inputs, {
+    const { request, warnings, code } = buildTrainingRequest({ ...this.options, role }, inputs, {
       jobName: probe.request.TrainingJobName!,
       region,
       ...(defaultBucket && { defaultBucket }),
       ...(options.cwd && { cwd: options.cwd }),
     });
     for (const warning of warnings) events.warnOnce(warning);
-    return startAwsJob({ request, events, region, session });
+    return startAwsJob({ request, events, region, session, ...(code && { code }) });
+  }
+
+  /**
+   * Deploys the model of the last `fit()` to an endpoint — `instanceType: 'local'` on this
+   * machine, `ml.*` on SageMaker — and returns its {@link Predictor} once in service, like the
+   * Python SDK's `Estimator.deploy()`. Options default to the job's `deploy` option; names are
+   * generated from `baseJobName` or the training image, role, VPC and network isolation come
+   * from the estimator.
+   */
+  async deploy(call: DeployCall = {}): Promise<Predictor> {
+    const job = this.latestTrainingJob;
+    if (!job) {
+      throw new UsageError('this estimator has not trained a model yet: call fit() first', 'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })');
+    }
+    const [{ deployModel, splitDeployCall }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
+      import('../deploy/deploy.js'),
+      import('../deploy/source.js'),
+    ]);
+    const trained = modelSourceFromDescribe(await job.describe());
+    // Only names, VPC and isolation are taken from the options: model data and role are the job's own.
+    const fromOptions = modelSourceFromOptions(this.options, { jobName: job.name, defaultBucket: this.options.defaultBucket ?? 'sagekit-unused' });
+    const { options, settings } = splitDeployCall(call);
+    const local = { ...(this.options.local?.stateDir && { stateDir: this.options.local.stateDir }), ...(this.options.local?.engineHost && { engineHost: this.options.local.engineHost }), ...(this.options.local?.pull && { pull: this.options.local.pull }), ...settings.local };
+    return deployModel({ ...fromOptions, modelDataUrl: trained.modelDataUrl, ...(trained.role && { role: trained.role }) }, { ...this.options.deploy, ...options }, {
+      ...(this.session && { session: this.session }),
+      ...(this.options.region && { region: this.options.region }),
+      ...settings,
+      local,
+    });
   }
 
   /**

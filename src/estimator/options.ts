@@ -4,7 +4,9 @@
  * The same keys are used in YAML/JSON job files.
  */
 import type { LocalRunSettings } from '../backend.js';
+import type { DeployOptions } from '../deploy/options.js';
 import type { Inputs, InputMode } from '../inputs/types.js';
+import type { GitConfig, InstanceGroup, InstancePlacementConfig, SourceCode } from './extra-types.js';
 
 /** A hyperparameter value: any JSON value (see {@link EstimatorOptions.hyperparameterEncoding}). */
 export type HyperparameterValue = string | number | boolean | null | HyperparameterValue[] | { [key: string]: HyperparameterValue };
@@ -89,7 +91,13 @@ export interface EstimatorOptions {
    * Instance type, e.g. `ml.c5.xlarge`; `local` (or `local_gpu`) runs the same container on
    * this machine through Docker or Podman.
    */
-  instanceType: string;
+  instanceType?: string;
+  /**
+   * A heterogeneous cluster instead of `instanceType`/`instanceCount` (which must then be left
+   * out): hosts `algo-1…N` are numbered across the groups in order. A channel's
+   * `instanceGroups` limits it to those groups' hosts.
+   */
+  instanceGroups?: InstanceGroup[];
   /** Size in GB of the EBS volume for input data and checkpoints (default 30). Must hold the data in File mode. */
   volumeSize?: number;
   /** KMS key that encrypts the training volume. */
@@ -169,6 +177,58 @@ export interface EstimatorOptions {
   defaultBucket?: string;
   /** Settings of the local backend (ignored for cloud jobs). */
   local?: LocalRunSettings;
+
+  /**
+   * Script mode: the script the image's training toolkit runs (relative to `sourceDir` when
+   * that is set). Every hyperparameter is then JSON-encoded and `sagemaker_program`,
+   * `sagemaker_submit_directory`, `sagemaker_container_log_level`, `sagemaker_job_name` and
+   * `sagemaker_region` are added, as the Python SDK does.
+   */
+  entryPoint?: string;
+  /**
+   * Folder with the training code (needs `entryPoint`), or an `s3://…/sourcedir.tar.gz` used as
+   * is. A local folder is packed as `sourcedir.tar.gz` and uploaded for cloud jobs, and mounted
+   * at `/opt/ml/code` for local jobs.
+   */
+  sourceDir?: string;
+  /** Extra local folders or files copied beside the code (at the root of `sourcedir.tar.gz`). */
+  dependencies?: string[];
+  /** `s3://bucket/prefix` for the uploaded code (default: the bucket of `outputPath`); code goes to `<codeLocation>/<job>/source/sourcedir.tar.gz`. */
+  codeLocation?: string;
+  /** Python logging level of the training toolkit (`sagemaker_container_log_level`, default 20 = INFO). */
+  containerLogLevel?: number;
+  /** Take the code from a git repository (cloned before the job with the system `git`). */
+  gitConfig?: GitConfig;
+  /** Replaces the image's entry point (`AlgorithmSpecification.ContainerEntrypoint`). */
+  containerEntryPoint?: string[];
+  /** Replaces the `train` argument the container gets (`AlgorithmSpecification.ContainerArguments`). */
+  containerArguments?: string[];
+  /** Warm pool: keep the instances this many seconds (0-3600) after the job for the next one. Cloud only. */
+  keepAlivePeriodInSeconds?: number;
+  /** Upload the model and output files uncompressed (`CompressionType: NONE`) instead of `model.tar.gz`/`output.tar.gz`. */
+  disableOutputCompression?: boolean;
+  /** Where the image is pulled from: `Platform` (ECR, default) or `Vpc` (a private registry in the job's VPC). */
+  trainingRepositoryAccessMode?: 'Platform' | 'Vpc';
+  /** Lambda function ARN that returns the private registry's credentials (needs `trainingRepositoryAccessMode: Vpc`). */
+  trainingRepositoryCredentialsProviderArn?: string;
+  /** Run SageMaker's infrastructure health check before training (`InfraCheckConfig`). Cloud only. */
+  enableInfraCheck?: boolean;
+  /** Allow remote debugging of the training container (`RemoteDebugConfig`). Cloud only. */
+  enableRemoteDebug?: boolean;
+  /** Chain the caller's session tags to the job's role session (`SessionChainingConfig`). Cloud only. */
+  enableSessionTagChaining?: boolean;
+  /** ARN of a SageMaker training plan (reserved capacity) to run on (`ResourceConfig.TrainingPlanArn`). Cloud only. */
+  trainingPlan?: string;
+  /** Placement of the instances on UltraServers (`ResourceConfig.InstancePlacementConfig`). Cloud only. */
+  instancePlacementConfig?: InstancePlacementConfig;
+  /**
+   * Run code in any image without the training toolkit: `{sourceDir, entryScript | command,
+   * requirements?}`. The code travels as the input channel `code`; `ContainerEntrypoint` runs it.
+   * Not combinable with script mode (`entryPoint`) or `containerEntryPoint`.
+   */
+  sourceCode?: SourceCode;
+  /** Defaults of `deploy()` (and `sagekit deploy --config`): the job file's `deploy:` section. */
+  deploy?: DeployOptions;
 }
 
 /** Instance types that run on this machine. */
@@ -179,6 +239,25 @@ export function isLocalInstanceType(instanceType: string | undefined): boolean {
   return (LOCAL_INSTANCE_TYPES as readonly string[]).includes(instanceType ?? '');
 }
 
+/** Every instance type of a job: `instanceType`, or each group's (validation keeps them all local or all cloud). */
+export function jobInstanceTypes(options: Pick<EstimatorOptions, 'instanceType' | 'instanceGroups'>): string[] {
+  if (options.instanceType !== undefined) return [options.instanceType];
+  return (options.instanceGroups ?? []).map((group) => group.instanceType);
+}
+
+/** Local job detection that tolerates unvalidated input: `instanceType`, else the first group's type. */
+export function isLocalJobInput(options: Record<string, unknown>): boolean {
+  if (typeof options.instanceType === 'string') return isLocalInstanceType(options.instanceType);
+  const first: unknown = Array.isArray(options.instanceGroups) ? options.instanceGroups[0] : undefined;
+  const type = typeof first === 'object' && first !== null ? (first as Record<string, unknown>).instanceType : undefined;
+  return typeof type === 'string' && isLocalInstanceType(type);
+}
+
+/** True when the job runs on this machine (`instanceType: local`, or local instance groups). */
+export function isLocalJob(options: Pick<EstimatorOptions, 'instanceType' | 'instanceGroups'>): boolean {
+  return isLocalInstanceType(jobInstanceTypes(options)[0]);
+}
+
 /** The job-file keys, in the order DESIGN.md lists them (used for "did you mean" hints). */
 export const ESTIMATOR_OPTION_KEYS = [
   'imageUri', 'role', 'instanceCount', 'instanceType', 'volumeSize', 'volumeKmsKey', 'maxRun',
@@ -187,5 +266,9 @@ export const ESTIMATOR_OPTION_KEYS = [
   'encryptInterContainerTraffic', 'useSpotInstances', 'maxWait', 'checkpointS3Uri', 'checkpointLocalPath',
   'enableNetworkIsolation', 'rules', 'debuggerHookConfig', 'tensorboardOutputConfig', 'enableSageMakerMetrics',
   'profilerConfig', 'disableProfiler', 'environment', 'maxRetryAttempts', 'inputs', 'jobName', 'region',
-  'defaultBucket', 'local',
+  'defaultBucket', 'local', 'instanceGroups', 'entryPoint', 'sourceDir', 'dependencies', 'codeLocation',
+  'containerLogLevel', 'gitConfig', 'containerEntryPoint', 'containerArguments', 'keepAlivePeriodInSeconds',
+  'disableOutputCompression', 'trainingRepositoryAccessMode', 'trainingRepositoryCredentialsProviderArn',
+  'enableInfraCheck', 'enableRemoteDebug', 'enableSessionTagChaining', 'trainingPlan', 'instancePlacementConfig',
+  'sourceCode', 'deploy',
 ] as const satisfies ReadonlyArray<keyof EstimatorOptions>;

@@ -17,8 +17,11 @@ import { isFileSystemInput, type ChannelInput, type Inputs } from '../inputs/typ
 import { pathToFileUri } from '../s3/uri.js';
 import { encodeHyperparameters } from './hyperparameters.js';
 import { baseNameFromImage, nameFromBase } from './job-name.js';
-import { isLocalInstanceType, type EstimatorOptions, type RuleConfig } from './options.js';
+import { isLocalJob, jobInstanceTypes, type EstimatorOptions, type RuleConfig } from './options.js';
+import { algorithmExtras, outputExtras, resourceShape, topLevelExtras } from './request-extra.js';
 import { isLocalPath } from './rules.js';
+import { buildScriptMode, type ScriptCode } from './script-mode.js';
+import { sourceCodeChannel, sourceCodeIssues } from './source-code.js';
 import { validateOptions } from './validate.js';
 
 /** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
@@ -46,6 +49,8 @@ export interface BuiltRequest {
   request: CreateTrainingJobRequest;
   /** Things the builder changed or dropped on purpose (said once to the user). */
   warnings: string[];
+  /** Script mode: the code the backend packs and uploads (aws) or mounts at /opt/ml/code (local). */
+  code?: ScriptCode;
 }
 
 /** The job name a build will use. */
@@ -63,7 +68,7 @@ function toUri(uri: string, cwd: string): string {
 function defaultOutputPath(options: EstimatorOptions, build: BuildOptions, cwd: string): string {
   const bucket = build.defaultBucket ?? options.defaultBucket;
   if (bucket) return `s3://${bucket}/`;
-  if (isLocalInstanceType(options.instanceType)) return pathToFileUri('sagekit-output', cwd) + '/';
+  if (isLocalJob(options)) return pathToFileUri('sagekit-output', cwd) + '/';
   throw new ValidationError([
     {
       path: 'outputPath',
@@ -103,6 +108,7 @@ function channelFor(name: string, input: ChannelInput, cwd: string): Channel {
         S3Uri: toUri(input.s3Data, cwd),
         S3DataDistributionType: input.distribution ?? 'FullyReplicated',
         ...(input.attributeNames !== undefined && { AttributeNames: input.attributeNames }),
+        ...(input.instanceGroups !== undefined && { InstanceGroupNames: input.instanceGroups }),
       },
     },
     ...(input.compression !== undefined && { CompressionType: input.compression }),
@@ -163,7 +169,7 @@ function buildMonitoring(
   issues: ValidationIssue[],
   warnings: string[],
 ): MonitoringConfig {
-  const local = isLocalInstanceType(options.instanceType);
+  const local = isLocalJob(options);
   const supported = !(REGIONS_WITHOUT_DEBUGGER as readonly string[]).includes(region ?? '');
   const result: MonitoringConfig = {};
 
@@ -191,11 +197,11 @@ function buildMonitoring(
   if (debuggerRules.length) result.DebugRuleConfigurations = debuggerRules.map((r) => ruleConfig(r, cwd));
   if (profilerRules.length) result.ProfilerRuleConfigurations = profilerRules.map((r) => ruleConfig(r, cwd));
 
-  const trainium = options.instanceType.startsWith('ml.trn');
+  const trainium = jobInstanceTypes(options).find((type) => type.startsWith('ml.trn'));
   let disable = options.disableProfiler === true || !supported;
   if (trainium && !disable) {
     disable = true;
-    if (options.profilerConfig) warnings.push(`profilerConfig ignored: the Profiler does not support ${options.instanceType}`);
+    if (options.profilerConfig) warnings.push(`profilerConfig ignored: the Profiler does not support ${trainium}`);
   }
   if (!supported && options.profilerConfig) {
     issues.push({ path: 'profilerConfig', rule: `SageMaker Profiler is not available in ${region}; remove it` });
@@ -233,12 +239,21 @@ export function buildTrainingRequest(
   const jobName = resolveJobName(options, build);
   if (build.jobName !== undefined) validateOptions({ ...options, jobName: build.jobName });
   const outputPath = options.outputPath !== undefined ? toUri(options.outputPath, cwd) : defaultOutputPath(options, build, cwd);
-  const hyperparameters = encodeHyperparameters(options.hyperparameters ?? {}, options.hyperparameterEncoding);
+  const script =
+    options.entryPoint !== undefined ? buildScriptMode(options, { jobName, outputPath, region, cwd }, issues) : undefined;
+  const hyperparameters = script
+    ? { values: script.hyperparameters, issues: [] }
+    : encodeHyperparameters(options.hyperparameters ?? {}, options.hyperparameterEncoding);
   issues.push(...hyperparameters.issues);
+  warnings.push(...(script?.warnings ?? []));
   const monitoring = buildMonitoring(options, outputPath, region, cwd, issues, warnings);
+  if (options.sourceCode) issues.push(...sourceCodeIssues(options.sourceCode, cwd));
   if (issues.length) throw new ValidationError(issues);
 
-  const channels = buildChannels(options, inputs, cwd);
+  const given = buildChannels(options, inputs, cwd);
+  // A code channel (sourceCode, or script mode with network isolation) comes last, after the model channel.
+  const codeChannel = options.sourceCode ? sourceCodeChannel(options.sourceCode, cwd) : script?.codeChannel;
+  const channels = codeChannel ? [...(given ?? []), codeChannel] : given;
   const tags = Array.isArray(options.tags)
     ? options.tags.map((t) => ({ Key: t.key, Value: t.value }))
     : options.tags !== undefined
@@ -253,10 +268,12 @@ export function buildTrainingRequest(
         MetricDefinitions: options.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex })),
       }),
       ...(options.enableSageMakerMetrics !== undefined && { EnableSageMakerMetricsTimeSeries: options.enableSageMakerMetrics }),
+      ...algorithmExtras(options),
     },
     OutputDataConfig: {
       S3OutputPath: outputPath,
       ...(options.outputKmsKey !== undefined && { KmsKeyId: options.outputKmsKey }),
+      ...outputExtras(options),
     },
     TrainingJobName: jobName,
     StoppingCondition: {
@@ -265,8 +282,7 @@ export function buildTrainingRequest(
     },
     ResourceConfig: {
       VolumeSizeInGB: options.volumeSize ?? 30,
-      InstanceCount: options.instanceCount ?? 1,
-      InstanceType: options.instanceType as NonNullable<CreateTrainingJobRequest['ResourceConfig']>['InstanceType'],
+      ...resourceShape(options),
       ...(options.volumeKmsKey !== undefined && { VolumeKmsKeyId: options.volumeKmsKey }),
     },
     // Required by the API; local jobs may omit it (undefined keys vanish from the JSON).
@@ -299,6 +315,7 @@ export function buildTrainingRequest(
     ...(monitoring.ProfilerRuleConfigurations && { ProfilerRuleConfigurations: monitoring.ProfilerRuleConfigurations }),
     ...(monitoring.ProfilerConfig && { ProfilerConfig: monitoring.ProfilerConfig }),
     ...(options.maxRetryAttempts !== undefined && { RetryStrategy: { MaximumRetryAttempts: options.maxRetryAttempts } }),
+    ...topLevelExtras(options),
   };
-  return { request, warnings };
+  return { request, warnings, ...(script?.code && { code: script.code }) };
 }

@@ -5,7 +5,7 @@
  * those), so structural and value problems are reported together.
  */
 import type { ValidationIssue } from '../errors.js';
-import { isLocalInstanceType } from './options.js';
+import { isLocalJobInput } from './options.js';
 import { toRegExp } from './python-regex.js';
 
 /** Limits from the SageMaker API reference (CreateTrainingJob). */
@@ -36,8 +36,8 @@ export const LIMITS = {
 
 export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]+$/;
-const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-const S3_URI_PATTERN = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/;
+export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
+export const S3_URI_PATTERN = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const KMS_KEY_PATTERN =
@@ -52,18 +52,18 @@ const CONTAINER_PATH_PATTERN = /^\/[^\0]*$/;
 /** Where a URI may point, which depends on the backend. */
 type UriRole = 'input' | 'output';
 
-type Sink = (path: string, value: unknown, rule: string) => void;
+export type Sink = (path: string, value: unknown, rule: string) => void;
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isString = (v: unknown): v is string => typeof v === 'string';
+export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** True for strings that are neither s3:// nor file:// nor another scheme: local paths. */
 export function isLocalPath(uri: string): boolean {
   return !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(uri);
 }
 
-function checkUri(add: Sink, path: string, uri: unknown, role: UriRole, local: boolean): void {
+export function checkUri(add: Sink, path: string, uri: unknown, role: UriRole, local: boolean): void {
   if (!isString(uri)) return;
   if (uri.length === 0) return add(path, uri, 'must not be empty');
   if (uri.length > LIMITS.uriLength) return add(path, uri, `must be at most ${LIMITS.uriLength} characters`);
@@ -95,7 +95,7 @@ function checkKmsKey(add: Sink, path: string, key: unknown): void {
   }
 }
 
-function checkInt(add: Sink, path: string, value: unknown, min: number, max?: number): void {
+export function checkInt(add: Sink, path: string, value: unknown, min: number, max?: number): void {
   if (!isNumber(value)) return;
   if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
     add(path, value, max === undefined ? `must be an integer >= ${min}` : `must be an integer between ${min} and ${max}`);
@@ -321,7 +321,7 @@ export function checkRules(input: unknown): ValidationIssue[] {
   if (!isObject(input)) return issues;
   const options = input;
   const add: Sink = (path, value, rule) => issues.push(value === undefined ? { path, rule } : { path, value, rule });
-  const local = isString(options.instanceType) && isLocalInstanceType(options.instanceType);
+  const local = isLocalJobInput(options);
 
   if (isString(options.instanceType) && !local && !INSTANCE_TYPE_PATTERN.test(options.instanceType)) {
     add('instanceType', options.instanceType, 'must be an ml.* instance type (e.g. ml.m5.xlarge), or local / local_gpu to run on this machine');

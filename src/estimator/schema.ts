@@ -4,8 +4,10 @@
  * every broken rule is reported together with the structural problems.
  */
 import { z } from 'zod';
+import { deployOptionsSchema } from '../deploy/options.js';
 import type { EstimatorOptions } from './options.js';
 
+const integer = z.number().int();
 const inputMode = z.enum(['File', 'Pipe', 'FastFile']);
 const stringMap = z.record(z.string(), z.string());
 
@@ -23,6 +25,7 @@ export const trainingInputSchema = z.strictObject({
   inputMode: inputMode.optional(),
   attributeNames: z.array(z.string()).optional(),
   shuffleConfig: z.strictObject({ seed: z.number().int() }).optional(),
+  instanceGroups: z.array(z.string()).optional(),
 });
 
 export const fileSystemInputSchema = z.strictObject({
@@ -53,14 +56,16 @@ const localSettingsSchema = z.strictObject({
   stateDir: z.string().optional(),
 });
 
-const integer = z.number().int();
 
 /** The whole job, strict: unknown keys are errors (reported with "did you mean"). */
 export const estimatorOptionsSchema = z.strictObject({
   imageUri: z.string(),
   role: z.string().optional(),
   instanceCount: integer.optional(),
-  instanceType: z.string(),
+  instanceType: z.string().optional(),
+  instanceGroups: z
+    .array(z.strictObject({ instanceGroupName: z.string(), instanceType: z.string(), instanceCount: integer }))
+    .optional(),
   volumeSize: integer.optional(),
   volumeKmsKey: z.string().optional(),
   maxRun: integer.optional(),
@@ -127,6 +132,37 @@ export const estimatorOptionsSchema = z.strictObject({
   region: z.string().optional(),
   defaultBucket: z.string().optional(),
   local: localSettingsSchema.optional(),
+  entryPoint: z.string().optional(),
+  sourceDir: z.string().optional(),
+  dependencies: z.array(z.string()).optional(),
+  codeLocation: z.string().optional(),
+  containerLogLevel: integer.optional(),
+  gitConfig: z.strictObject({ repo: z.string(), branch: z.string().optional(), commit: z.string().optional() }).optional(),
+  containerEntryPoint: z.array(z.string()).optional(),
+  containerArguments: z.array(z.string()).optional(),
+  keepAlivePeriodInSeconds: integer.optional(),
+  disableOutputCompression: z.boolean().optional(),
+  trainingRepositoryAccessMode: z.enum(['Platform', 'Vpc']).optional(),
+  trainingRepositoryCredentialsProviderArn: z.string().optional(),
+  enableInfraCheck: z.boolean().optional(),
+  enableRemoteDebug: z.boolean().optional(),
+  enableSessionTagChaining: z.boolean().optional(),
+  trainingPlan: z.string().optional(),
+  instancePlacementConfig: z
+    .strictObject({
+      enableMultipleJobs: z.boolean().optional(),
+      placementSpecifications: z.array(z.strictObject({ ultraServerId: z.string().optional(), instanceCount: integer })).optional(),
+    })
+    .optional(),
+  sourceCode: z
+    .strictObject({
+      sourceDir: z.string(),
+      entryScript: z.string().optional(),
+      command: z.string().optional(),
+      requirements: z.string().optional(),
+    })
+    .optional(),
+  deploy: deployOptionsSchema.optional(),
 });
 
 // Compile-time guard: the schema and the documented interface must describe the same thing.

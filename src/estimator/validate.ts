@@ -2,9 +2,11 @@
  * One entry point for checking a job: structure (zod) and API rules together, every problem
  * reported at once in a {@link ValidationError}.
  */
+import { findDeployIssues } from '../deploy/options.js';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import type { EstimatorOptions } from './options.js';
 import { checkRules } from './rules.js';
+import { checkExtraRules } from './rules-extra.js';
 import { estimatorOptionsSchema } from './schema.js';
 import { fromZodError } from './zod-issues.js';
 
@@ -17,8 +19,11 @@ export function findIssues(input: unknown): ValidationIssue[] {
   const structural = parsed.success ? [] : fromZodError(parsed.error, input, estimatorOptionsSchema);
   const flagged = new Set(structural.map((i) => i.path));
   // A rule about a field whose type is already wrong only adds noise.
-  const rules = checkRules(input).filter((i) => !flagged.has(i.path));
-  return [...structural, ...rules];
+  const rules = [...checkRules(input), ...checkExtraRules(input)].filter((i) => !flagged.has(i.path));
+  // The deploy: section's value rules (its structure is part of the schema above).
+  const deploy = (input as { deploy?: unknown }).deploy;
+  const deployRules = deploy === undefined ? [] : findDeployIssues(deploy, 'deploy').filter((i) => !flagged.has(i.path));
+  return [...structural, ...rules, ...deployRules];
 }
 
 /**

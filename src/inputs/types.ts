@@ -33,6 +33,8 @@ export interface TrainingInput {
   attributeNames?: string[];
   /** Shuffle the S3 keys (Pipe mode / sharding) with this seed each epoch. */
   shuffleConfig?: { seed: number };
+  /** Heterogeneous clusters: only the hosts of these instance groups get this channel. */
+  instanceGroups?: string[];
 }
 
 /**

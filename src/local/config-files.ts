@@ -5,31 +5,28 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import { channelReaches, clusterHosts, resourceConfigFor } from './cluster.js';
 
 /** Host names of a job: `algo-1` … `algo-N`. */
 export function hostNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `algo-${i + 1}`);
 }
 
-/** `resourceconfig.json` of one host. */
+/** `resourceconfig.json` of one host (instance groups included, see `cluster.ts`). */
 export function resourceConfig(request: CreateTrainingJobRequest, currentHost: string): Record<string, unknown> {
-  const hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1);
-  const instanceType = request.ResourceConfig?.InstanceType ?? 'local';
-  return {
-    current_host: currentHost,
-    current_instance_type: instanceType,
-    current_group_name: 'homogeneousCluster',
-    hosts,
-    instance_groups: [{ instance_group_name: 'homogeneousCluster', instance_type: instanceType, hosts }],
-    network_interface_name: 'eth0',
-  };
+  return resourceConfigFor(request, currentHost);
 }
 
-/** `inputdataconfig.json`: per channel its real input mode (the channel's, else the job's). */
-export function inputDataConfig(request: CreateTrainingJobRequest): Record<string, Record<string, string>> {
+/**
+ * `inputdataconfig.json`: per channel its real input mode (the channel's, else the job's). With
+ * `host`, only the channels that reach that host's instance group.
+ */
+export function inputDataConfig(request: CreateTrainingJobRequest, host?: string): Record<string, Record<string, string>> {
   const jobMode = request.AlgorithmSpecification?.TrainingInputMode ?? 'File';
   const config: Record<string, Record<string, string>> = {};
+  const clusterHost = host === undefined ? undefined : clusterHosts(request).find((h) => h.name === host);
   for (const channel of request.InputDataConfig ?? []) {
+    if (clusterHost && !channelReaches(channel, clusterHost)) continue;
     const entry: Record<string, string> = {};
     if (channel.ContentType) entry.ContentType = channel.ContentType;
     entry.TrainingInputMode = channel.InputMode ?? jobMode;
@@ -63,7 +60,7 @@ export async function writeHostTree(hostDir: string, request: CreateTrainingJobR
   const writes = [
     writeFile(path.join(config, 'hyperparameters.json'), json(request.HyperParameters ?? {})),
     writeFile(path.join(config, 'resourceconfig.json'), json(resourceConfig(request, host))),
-    writeFile(path.join(config, 'inputdataconfig.json'), json(inputDataConfig(request))),
+    writeFile(path.join(config, 'inputdataconfig.json'), json(inputDataConfig(request, host))),
   ];
   const checkpoint = checkpointConfig(request);
   if (checkpoint) writes.push(writeFile(path.join(config, 'checkpointconfig.json'), json(checkpoint)));

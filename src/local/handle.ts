@@ -3,6 +3,7 @@
  * from its record by another process (`sagekit describe/logs/stop`); both read the same record.
  */
 import { open, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { NotFoundError } from '../errors.js';
 import { JobEvents, type LogLine } from '../events.js';
@@ -11,6 +12,8 @@ import { removeJobResources } from './leftovers.js';
 import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
 import type { LocalRun } from './run.js';
 import { transition } from './status.js';
+import type { DeployCall } from '../deploy/deploy.js';
+import type { Predictor } from '../deploy/predictor.js';
 
 const POLL_MS = 250;
 
@@ -148,5 +151,13 @@ export class LocalJobHandle implements TrainingJob {
 
   async modelArtifacts(): Promise<string | undefined> {
     return (await this.describe()).ModelArtifacts?.S3ModelArtifacts;
+  }
+
+  /** Deploys the model; a local endpoint's record goes to the same state directory as this job's. */
+  async deploy(options: DeployCall): Promise<Predictor> {
+    const { deployTrainingJob } = await import('../deploy/deploy.js');
+    const stateDir = path.dirname(path.dirname(this.paths.dir));
+    const local = { stateDir, ...(this.engineHost && { engineHost: this.engineHost }), ...options.local };
+    return deployTrainingJob(this, { ...options, local });
   }
 }

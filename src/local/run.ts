@@ -15,14 +15,24 @@ import { SagekitError, UsageError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
 import { createS3Client } from '../s3/client.js';
 import { joinUri } from '../s3/uri.js';
-import { packageArtifacts } from './data/artifacts.js';
+import type { ScriptCode } from '../estimator/script-mode.js';
+import { clusterHosts } from './cluster.js';
+import { placeCode } from './code.js';
+import { containerCommand } from './command.js';
+import { stageInputsByGroup } from './data/stage-groups.js';
+import { saveArtifacts } from './data/uncompressed.js';
 import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js';
-import { stageInputs, type StagedInputs } from './data/stage-inputs.js';
-import { hostNames, writeHostTree } from './config-files.js';
+import type { StagedInputs } from './data/stage-inputs.js';
+import { writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
 import { exitCodeOf, openOutput, type OutputMode, type OutputStream } from './container-io.js';
 import { isLibpod } from './engine/libpod.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
+import { assertGpuSupport } from './engine/gpu.js';
+import type { EngineKind } from './engine/info.js';
+import { containerSpec, type Bind } from './container-spec.js';
+import { handBackOwnership } from './ownership.js';
+import { downloadOutputs, uploadBinds } from './engine/remote-files.js';
 import { ensureImage } from './image.js';
 import { LineSplitter } from './line-splitter.js';
 import { containerEnvironment } from './environment.js';
@@ -30,7 +40,7 @@ import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
 import { initialDescribe, transition } from './status.js';
-import { assertRunnableLocally, unsupportedFieldWarnings } from './unsupported.js';
+import { assertRunnableLocally, assertRunnableRemotely, unsupportedFieldWarnings } from './unsupported.js';
 
 /** SageMaker's grace period between SIGTERM and SIGKILL. */
 export const DEFAULT_STOP_GRACE_SECONDS = 120;
@@ -44,6 +54,7 @@ type StopReason = 'Stopped' | 'MaxRuntimeExceeded';
 
 interface HostRun {
   name: string;
+  instanceType: string;
   dir: string;
   container?: Docker.Container;
   exitCode?: number;
@@ -83,6 +94,8 @@ export class LocalRun {
   private hostAddresses: string[] | undefined;
   /** True while the containers' output waits for the record's log file to catch up. */
   private outputHeld = false;
+  /** Set for `local_gpu` jobs: the engine kind whose way of passing GPUs is used. */
+  private gpu: EngineKind | undefined;
   /** The first host that failed, claimed at once so only its reason is recorded. */
   private failedHost: string | undefined;
 
@@ -94,11 +107,12 @@ export class LocalRun {
     private readonly region: string | undefined,
     paths: JobPaths,
     settings: LocalRunSettings,
+    private readonly code: ScriptCode | undefined,
   ) {
     this.name = request.TrainingJobName!;
     this.paths = paths;
     this.settings = settings;
-    this.hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1).map((name) => ({ name, dir: paths.host(name), lastLines: [] }));
+    this.hosts = clusterHosts(request).map(({ name, instanceType }) => ({ name, instanceType, dir: paths.host(name), lastLines: [] }));
     this.doc = initialDescribe(request, region, new Date());
     this.logFile = createWriteStream(paths.logs, { flags: 'a' });
     this.metricFile = createWriteStream(paths.metrics, { flags: 'a' });
@@ -122,11 +136,14 @@ export class LocalRun {
       );
     }
     const engine = await connectEngine(settings.engineHost);
+    if (!engine.local) assertRunnableRemotely(request, engine.host);
+    const gpu = clusterHosts(request).some((h) => h.instanceType === 'local_gpu') ? await assertGpuSupport(engine.docker) : undefined;
     await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await mkdir(paths.dir, { recursive: true });
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
-    const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings);
+    const run = new LocalRun(request, events, engine, metrics, context.region, paths, settings, context.code);
+    run.gpu = gpu;
     await run.persist();
     return run;
   }
@@ -222,7 +239,8 @@ export class LocalRun {
   private async prepareData(): Promise<void> {
     this.setStatus('Downloading', 'Downloading input data');
     await Promise.all(this.hosts.map((host) => writeHostTree(host.dir, this.request, host.name)));
-    this.staged = await stageInputs({
+    if (this.code) await placeCode(this.code, this.hosts.map((h) => h.dir));
+    this.staged = await stageInputsByGroup(this.request, {
       channels: this.request.InputDataConfig ?? [],
       jobInputMode: this.request.AlgorithmSpecification?.TrainingInputMode ?? 'File',
       hostDirs: this.hosts.map((h) => h.dir),
@@ -268,40 +286,31 @@ export class LocalRun {
   }
 
   private async createContainer(host: HostRun, network: string, env: string[]): Promise<Docker.Container> {
-    const binds = [`${host.dir}:/opt/ml`];
-    for (const bind of this.staged?.bindsFor(this.hosts.indexOf(host)) ?? []) {
-      binds.push(`${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''}`);
-    }
-    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
-    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push(`${path.join(host.dir, 'checkpoints')}:${checkpointPath}`);
-    const gpu = (this.request.ResourceConfig?.InstanceType as string | undefined) === 'local_gpu';
     const index = this.hosts.indexOf(host);
-    const addresses = this.hostAddresses;
-    return this.engine.docker.createContainer({
+    const binds: Bind[] = [{ source: host.dir, target: '/opt/ml' }, ...(this.staged?.bindsFor(index) ?? [])];
+    const checkpointPath = this.request.CheckpointConfig?.LocalPath;
+    if (checkpointPath && checkpointPath !== '/opt/ml/checkpoints') binds.push({ source: path.join(host.dir, 'checkpoints'), target: checkpointPath });
+    const command = containerCommand(this.request);
+    const spec = containerSpec({
       name: `sagekit-${this.name}-${host.name}-${process.pid}`.slice(0, 120),
-      Image: this.request.AlgorithmSpecification!.TrainingImage!,
-      Cmd: ['train'],
-      Hostname: host.name,
-      Env: env,
-      Labels: this.labels(host.name),
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      HostConfig: {
-        Binds: binds,
-        NetworkMode: network,
-        // The others' names: every engine writes the container's own name into its hosts file.
-        ...(addresses && { ExtraHosts: this.hosts.flatMap((h, i) => (i === index ? [] : [`${h.name}:${addresses[i]}`])) }),
-        ...(gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
-      },
-      ...(network !== 'none' && {
-        NetworkingConfig: {
-          EndpointsConfig: {
-            [network]: { Aliases: [host.name], ...(addresses && { IPAMConfig: { IPv4Address: addresses[index] } }) },
-          },
-        },
-      }),
+      image: this.request.AlgorithmSpecification!.TrainingImage!,
+      hostName: host.name,
+      hostIndex: index,
+      hostNames: this.hosts.map((h) => h.name),
+      network,
+      ...(this.hostAddresses && { addresses: this.hostAddresses }),
+      env,
+      binds,
+      labels: this.labels(host.name),
+      ...(host.instanceType === 'local_gpu' && this.gpu && { gpu: this.gpu }),
+      cmd: command.Cmd,
+      ...(command.Entrypoint && { entrypoint: command.Entrypoint }),
     });
+    if (this.engine.local) return this.engine.docker.createContainer(spec);
+    // A remote engine cannot see this machine's folders: their contents go in through the API.
+    const container = await this.engine.docker.createContainer({ ...spec, HostConfig: { ...spec.HostConfig, Binds: [] } });
+    await uploadBinds(container, binds);
+    return container;
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
@@ -404,6 +413,7 @@ export class LocalRun {
         }
         // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!, () => this.outputHeld);
+        if (!this.engine.local) await this.collectRemote(host);
         if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
@@ -411,6 +421,15 @@ export class LocalRun {
     );
     this.doc = { ...this.doc, TrainingEndTime: new Date() };
     await Promise.all(pipes);
+  }
+
+  /** A remote engine's host: model, output (failure file included) and checkpoints copied back. */
+  private async collectRemote(host: HostRun): Promise<void> {
+    try {
+      await downloadOutputs(host.container!, host.dir, this.request.CheckpointConfig?.LocalPath);
+    } catch (error) {
+      this.events.warnOnce(`could not copy ${host.name}'s results back from the engine: ${(error as Error).message}`);
+    }
   }
 
   private async hostFailure(host: HostRun): Promise<string> {
@@ -434,16 +453,10 @@ export class LocalRun {
     this.setStatus('Uploading', 'Uploading generated training model');
     const output = joinUri(this.request.OutputDataConfig!.S3OutputPath!, this.name, 'output');
     const kmsKeyId = this.request.OutputDataConfig?.KmsKeyId;
+    const compressed = this.request.OutputDataConfig?.CompressionType !== 'NONE';
     const pack = async (what: 'model' | 'output', dirs: string[]) => {
       try {
-        return await packageArtifacts({
-          sources: dirs,
-          destination: joinUri(output, `${what}.tar.gz`),
-          s3: this.s3,
-          ...(kmsKeyId && { kmsKeyId }),
-          events: this.events,
-          label: `${what}.tar.gz`,
-        });
+        return await saveArtifacts({ sources: dirs, output, what, compressed, s3: this.s3, ...(kmsKeyId && { kmsKeyId }), events: this.events });
       } catch (error) {
         const message = `could not save ${what}.tar.gz: ${(error as Error).message}`;
         if (!this.failureReason && !this.stopReason) this.failureReason = `ClientError: ${message}`;
@@ -467,6 +480,15 @@ export class LocalRun {
     clearTimeout(this.killTimer);
     clearInterval(this.stopWatcher);
     await Promise.all(this.hosts.map((host) => host.removal ?? (host.container && removeContainer(host.container))));
+    if (this.engine.local && this.hosts.some((h) => h.container)) {
+      await handBackOwnership({
+        docker: this.engine.docker,
+        image: this.request.AlgorithmSpecification!.TrainingImage!,
+        dirs: this.hosts.map((h) => h.dir),
+        jobName: this.name,
+        events: this.events,
+      });
+    }
     await this.network?.remove().catch(() => undefined);
     await this.staged?.cleanup().catch(() => undefined);
     await rm(this.paths.work, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * silently dropped; FileSystemDataSource channels are refused outright (no EFS/FSx here).
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import { ValidationError } from '../errors.js';
+import { EnvironmentError, ValidationError } from '../errors.js';
+import { cloudOnlyWarnings } from './unsupported-extra.js';
 
 /** Warnings for `request` on the local backend, one per unsupported feature. */
 export function unsupportedFieldWarnings(request: CreateTrainingJobRequest): string[] {
@@ -23,6 +24,7 @@ export function unsupportedFieldWarnings(request: CreateTrainingJobRequest): str
     say('volumeSize', 'local jobs use this machine\'s disk');
   }
   if (request.AlgorithmSpecification?.EnableSageMakerMetricsTimeSeries) say('enableSageMakerMetrics', 'metrics are kept in the local job record only');
+  warnings.push(...cloudOnlyWarnings(request).map(([field, why]) => `${field} is not honoured by local jobs: ${why}`));
   return warnings;
 }
 
@@ -37,4 +39,18 @@ export function assertRunnableLocally(request: CreateTrainingJobRequest): void {
       rule: 'EFS / FSx for Lustre file systems cannot be mounted by local jobs; copy the data and use a local path or s3:// URI',
     }));
   if (issues.length) throw new ValidationError(issues);
+}
+
+/**
+ * Throws (exit 3) when a job needs the engine on this machine but it is remote: Pipe-mode FIFOs
+ * are shared with the container through bind mounts, which would name the remote machine's disk.
+ */
+export function assertRunnableRemotely(request: CreateTrainingJobRequest, engineHost: string): void {
+  const jobMode = request.AlgorithmSpecification?.TrainingInputMode ?? 'File';
+  const pipe = (request.InputDataConfig ?? []).filter((c) => (c.InputMode ?? jobMode) === 'Pipe').map((c) => c.ChannelName);
+  if (!pipe.length) return;
+  throw new EnvironmentError(
+    `Pipe-mode channels (${pipe.join(', ')}) need the container engine on this machine, and ${engineHost} is remote`,
+    'use File or FastFile mode with a remote engine, or point DOCKER_HOST at an engine on this machine',
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { testEngines } from './engines.js';
+import { ensureFrameworkBases } from './framework-images.js';
 import { buildProbeImage, ensureBaseImage } from './images.js';
 
 async function pickEngine(kind: string): Promise<string> {
@@ -24,4 +25,6 @@ export default async function setup(): Promise<void> {
   process.env.DOCKER_HOST ??= engine.host;
   await ensureBaseImage();
   await buildProbeImage();
+  // The examples' PyTorch and scikit-learn bases (test/examples), before any test runs.
+  await ensureFrameworkBases();
 }

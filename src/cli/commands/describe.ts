@@ -22,7 +22,12 @@ export function registerDescribe(program: Command, context: CliContext, wrap: Ac
         for (const line of summaryLines(describe, context.term, job.backend)) out(line);
         out(`  backend    ${job.backend}`);
         out(`  image      ${describe.AlgorithmSpecification?.TrainingImage ?? ''}`);
-        out(`  instances  ${describe.ResourceConfig?.InstanceCount ?? 1} x ${describe.ResourceConfig?.InstanceType ?? ''}`);
+        const groups = describe.ResourceConfig?.InstanceGroups;
+        out(
+          groups?.length
+            ? `  instances  ${groups.map((g) => `${g.InstanceGroupName}: ${g.InstanceCount ?? 0} x ${g.InstanceType ?? ''}`).join(', ')}`
+            : `  instances  ${describe.ResourceConfig?.InstanceCount ?? 1} x ${describe.ResourceConfig?.InstanceType ?? ''}`,
+        );
         const transitions = describe.SecondaryStatusTransitions ?? [];
         if (transitions.length) {
           out('  transitions');

@@ -14,7 +14,8 @@ export function registerLogs(program: Command, context: CliContext, wrap: Action
       wrap(async (name: string, flags: JobFlags & { follow?: boolean }) => {
         const job = await attachJob(name, flags, context);
         const describe = await job.describe();
-        const multiHost = (describe.ResourceConfig?.InstanceCount ?? 1) > 1;
+        const groups = describe.ResourceConfig?.InstanceGroups;
+        const multiHost = (groups ? groups.reduce((sum, g) => sum + (g.InstanceCount ?? 0), 0) : (describe.ResourceConfig?.InstanceCount ?? 1)) > 1;
         const out = new Terminal(context.stdout);
         const abort = new AbortController();
         const onInterrupt = () => abort.abort();

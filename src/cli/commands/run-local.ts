@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
 import { EnvironmentError, NotFoundError } from '../../errors.js';
 import type { Estimator } from '../../estimator/estimator.js';
+import type { ScriptCode } from '../../estimator/script-mode.js';
 import { JobEvents } from '../../events.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../main.js';
@@ -21,20 +22,22 @@ interface DetachedJob {
   request: CreateTrainingJobRequest;
   region?: string;
   local: LocalRunSettings;
+  /** Script-mode code (see `BuiltRequest.code`). */
+  code?: ScriptCode;
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
 
 /** Starts a local job in a detached process; resolves with its first describe document. */
 export async function startDetachedLocalJob(estimator: Estimator, context: CliContext, timeoutMs = 120_000): Promise<DescribeTrainingJobResponse> {
-  const { request, warnings } = estimator.buildRequest();
+  const { request, warnings, code } = estimator.buildRequest();
   for (const warning of warnings) context.term.line(`${context.term.style('yellow', 'warning:')} ${warning}`);
   const stateDir = context.flags().stateDir;
   const local: LocalRunSettings = { ...estimator.options.local, ...(stateDir && { stateDir }) };
   const dir = await mkdtemp(path.join(tmpdir(), 'sagekit-detached-'));
   const jobFile = path.join(dir, 'job.json');
   const errFile = path.join(dir, 'stderr.log');
-  const job: DetachedJob = { request, local, ...(estimator.options.region && { region: estimator.options.region }) };
+  const job: DetachedJob = { request, local, ...(code && { code }), ...(estimator.options.region && { region: estimator.options.region }) };
   await writeFile(jobFile, JSON.stringify(job));
   const stderr = await open(errFile, 'w');
   const child = spawn(process.execPath, [BIN, '_run-local', jobFile], { detached: true, stdio: ['ignore', 'ignore', stderr.fd] });
@@ -71,7 +74,13 @@ async function runDetached(file: string): Promise<number> {
   const job = JSON.parse(await readFile(file, 'utf8')) as DetachedJob;
   await rm(file, { force: true });
   const { startLocalJob } = await import('../../local/index.js');
-  const handle = await startLocalJob({ request: job.request, events: new JobEvents(), local: job.local, ...(job.region && { region: job.region }) });
+  const handle = await startLocalJob({
+    request: job.request,
+    events: new JobEvents(),
+    local: job.local,
+    ...(job.code && { code: job.code }),
+    ...(job.region && { region: job.region }),
+  });
   const stop = () => void handle.stop();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
-import { isLocalInstanceType, type EstimatorOptions } from '../../estimator/options.js';
+import { isLocalJob, jobInstanceTypes, type EstimatorOptions } from '../../estimator/options.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
@@ -127,9 +127,10 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   }
 
   const events = new JobEvents();
-  const unsubscribe = reportJobEvents(events, term, { hostCount: options.instanceCount ?? 1 });
+  const hostCount = options.instanceGroups?.reduce((sum, g) => sum + g.instanceCount, 0) ?? options.instanceCount ?? 1;
+  const unsubscribe = reportJobEvents(events, term, { hostCount });
   try {
-    const backend = isLocalInstanceType(options.instanceType) ? 'this machine' : `SageMaker (${options.instanceType})`;
+    const backend = isLocalJob(options) ? 'this machine' : `SageMaker (${jobInstanceTypes(options).join(', ')})`;
     term.line(term.style('dim', `starting training job on ${backend}…`));
     const job = await estimator.fit(undefined, { wait: false, events });
     term.line(term.style('bold', `training job ${job.name}`));

@@ -1,0 +1,125 @@
+/**
+ * `sagekit deploy`: put a trained model behind an endpoint — on this machine (`--instance-type
+ * local`) or on SageMaker — or, with `--config job.yaml --dry-run`, print the CreateModel,
+ * CreateEndpointConfig and CreateEndpoint requests of the job file's `deploy:` section.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { DeployOptions } from '../../deploy/options.js';
+import { UsageError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import type { ActionWrapper } from '../main.js';
+
+/** Flags of `sagekit deploy`. */
+export interface DeployFlags {
+  config?: string;
+  dryRun?: boolean;
+  instanceType?: string;
+  initialInstanceCount?: string;
+  endpointName?: string;
+  modelName?: string;
+  imageUri?: string;
+  env: string[];
+  containerStartupHealthCheckTimeout?: string;
+  modelDataDownloadTimeout?: string;
+  wait: boolean;
+  backend?: 'local' | 'aws';
+  region?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A flag's number, or a usage error naming the flag, the value and the rule. */
+function numberFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: must be a number (got "${value}")`);
+  return n;
+}
+
+/** `--env K=V` pairs as a map; a pair without `=` or with an empty name is a usage error. */
+export function parseEnvFlags(pairs: readonly string[]): Record<string, string> | undefined {
+  if (!pairs.length) return undefined;
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--env ${pair}: expected NAME=VALUE (e.g. --env LOG_LEVEL=debug)`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The deploy options the flags set, over `base` (the job file's `deploy:` section). */
+export function deployOptionsFromFlags(flags: DeployFlags, base: DeployOptions = {}): DeployOptions {
+  const env = parseEnvFlags(flags.env);
+  const count = numberFlag('initial-instance-count', flags.initialInstanceCount);
+  const healthTimeout = numberFlag('container-startup-health-check-timeout', flags.containerStartupHealthCheckTimeout);
+  const downloadTimeout = numberFlag('model-data-download-timeout', flags.modelDataDownloadTimeout);
+  return {
+    ...base,
+    ...(flags.instanceType && { instanceType: flags.instanceType }),
+    ...(count !== undefined && { initialInstanceCount: count }),
+    ...(flags.endpointName && { endpointName: flags.endpointName }),
+    ...(flags.modelName && { modelName: flags.modelName }),
+    ...(flags.imageUri && { imageUri: flags.imageUri }),
+    ...(env && { environment: { ...base.environment, ...env } }),
+    ...(healthTimeout !== undefined && { containerStartupHealthCheckTimeout: healthTimeout }),
+    ...(downloadTimeout !== undefined && { modelDataDownloadTimeout: downloadTimeout }),
+    ...(!flags.wait && { wait: false }),
+  };
+}
+
+/** `--config job.yaml --dry-run`: the three requests of the file's job and `deploy:` section. */
+async function dryRun(flags: DeployFlags, context: CliContext): Promise<number> {
+  if (!flags.config) throw new UsageError('--dry-run needs --config <job file> (the job and its deploy: section)');
+  // Loaded here, not when the CLI starts (`sagekit --help` needs none of it).
+  const [{ loadJobFile }, { validateOptions }, { validateDeployOptions }, { deployRequests }, { modelSourceFromOptions }] = await Promise.all([
+    import('../../config/job-file.js'),
+    import('../../estimator/validate.js'),
+    import('../../deploy/options.js'),
+    import('../../deploy/requests.js'),
+    import('../../deploy/source.js'),
+  ]);
+  const loaded = await loadJobFile(flags.config);
+  const source = path.relative(process.cwd(), loaded.file) || loaded.file;
+  const options = validateOptions({ ...loaded.options, ...(flags.region && { region: flags.region }) }, source);
+  const deploy = validateDeployOptions(deployOptionsFromFlags(flags, options.deploy), source);
+  const model = modelSourceFromOptions(options, { cwd: path.dirname(loaded.file) });
+  context.printJson(deployRequests(model, deploy));
+  return 0;
+}
+
+/** Registers `sagekit deploy`. */
+export function registerDeploy(program: Command, context: CliContext, wrap: ActionWrapper): void {
+  program
+    .command('deploy [job]')
+    .description('deploy a trained job\'s model to an endpoint: on this machine (--instance-type local) or on SageMaker (ml.*)')
+    .option('-c, --config <file>', 'job file: deploy its job, with its deploy: section as defaults')
+    .option('--dry-run', 'print {CreateModel, CreateEndpointConfig, CreateEndpoint} as JSON and contact nothing (needs --config)')
+    .option('--instance-type <type>', 'local (this machine) or an ml.* type (default: local for a local job)')
+    .option('--initial-instance-count <n>', 'instances (local: containers, served round robin); default 1')
+    .option('--endpoint-name <name>', 'endpoint name (default: <base>-<timestamp>)')
+    .option('--model-name <name>', 'model name (default: the generated endpoint name)')
+    .option('--image-uri <image>', 'inference image (default: the training image)')
+    .option('--env <NAME=VALUE>', 'environment variable of the inference container (repeatable)', collect, [])
+    .option('--container-startup-health-check-timeout <seconds>', 'seconds for GET /ping to answer 200 (local default 300)')
+    .option('--model-data-download-timeout <seconds>', 'seconds to download the model (SageMaker: 60-3600)')
+    .option('--no-wait', 'SageMaker: return once the endpoint is being created')
+    .option('--backend <backend>', 'where the training job is: local or aws (default: local record first, then SageMaker)')
+    .option('--region <region>', 'AWS region')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sagekit deploy my-algo-2026-01-02-03-04-05-006 --instance-type local
+  $ sagekit deploy my-job --instance-type ml.m5.large --initial-instance-count 2 --endpoint-name my-endpoint
+  $ sagekit deploy --config job.yaml --dry-run        # print the three requests of its deploy: section`,
+    )
+    .action(
+      wrap(async (job: string | undefined, flags: DeployFlags) => {
+        if (flags.dryRun) return dryRun(flags, context);
+        const { deployJob } = await import('./deploy-run.js');
+        return deployJob(job, flags, context);
+      }),
+    );
+}

@@ -1,0 +1,102 @@
+/**
+ * One deployment, whoever asked (estimator, model, attached job, CLI): validate, build the
+ * three requests, then create a local endpoint (`instanceType: local`) or a SageMaker one, and
+ * return its {@link Predictor}. The backends are imported only when used.
+ */
+import type { Session } from '../aws/session.js';
+import { ValidationError } from '../errors.js';
+import type { JobEvents } from '../events.js';
+import { isLocalInstanceType } from '../estimator/options.js';
+import type { TrainingJob } from '../job.js';
+import type { LocalEndpointSettings } from '../local/endpoint/record.js';
+import { validateDeployOptions, type DeployOptions } from './options.js';
+import { Predictor } from './predictor.js';
+import { deployRequests, type DeployRequests, type ModelSource } from './requests.js';
+import type { Deserializer, Serializer } from './serializers.js';
+import { modelSourceFromDescribe } from './source.js';
+
+/** What a deployment needs beyond the deploy options. */
+export interface DeploySettings {
+  /** AWS session for SageMaker endpoints (default: one from the AWS configuration chain). */
+  session?: Session;
+  region?: string;
+  /** Receives the deployment's progress (`info`) and, on SageMaker, status changes. */
+  events?: JobEvents;
+  /** Local endpoints: state directory, engine, pull policy. */
+  local?: LocalEndpointSettings;
+  serializer?: Serializer;
+  deserializer?: Deserializer;
+  /**
+   * Abandons the deployment: a local endpoint that is still starting is removed (rejects with
+   * exit code 130); on SageMaker the wait ends and the endpoint keeps being created.
+   */
+  signal?: AbortSignal;
+  /** SageMaker: seconds between DescribeEndpoint calls while waiting (default 30). */
+  pollSeconds?: number;
+  /** Called with the requests just before they are sent (the CLI prints the names). */
+  onRequests?: (requests: DeployRequests) => void;
+}
+
+/** Options of `deploy()` calls: the deploy settings plus serializers and where to report. */
+export type DeployCall = DeployOptions & Omit<DeploySettings, 'onRequests'>;
+
+/** Splits a {@link DeployCall} into deploy options and settings. */
+export function splitDeployCall(call: DeployCall): { options: DeployOptions; settings: DeploySettings } {
+  const { session, region, events, local, serializer, deserializer, pollSeconds, signal, ...options } = call;
+  const settings: DeploySettings = {
+    ...(session && { session }),
+    ...(region && { region }),
+    ...(events && { events }),
+    ...(local && { local }),
+    ...(serializer && { serializer }),
+    ...(deserializer && { deserializer }),
+    ...(pollSeconds !== undefined && { pollSeconds }),
+    ...(signal && { signal }),
+  };
+  return { options, settings };
+}
+
+/** Deploys `source` and returns the endpoint's predictor (once InService, unless `wait: false` on SageMaker). */
+export async function deployModel(source: ModelSource, rawOptions: DeployOptions, settings: DeploySettings = {}): Promise<Predictor> {
+  const options = validateDeployOptions(rawOptions);
+  const local = isLocalInstanceType(options.instanceType);
+  const predictorOptions = {
+    ...(settings.serializer && { serializer: settings.serializer }),
+    ...(settings.deserializer && { deserializer: settings.deserializer }),
+  };
+  if (local) {
+    const requests = deployRequests(source, options);
+    settings.onRequests?.(requests);
+    const [{ startLocalEndpoint }, { localEndpointClient }] = await Promise.all([import('../local/endpoint/index.js'), import('./local-client.js')]);
+    const stateDir = settings.local?.stateDir;
+    await startLocalEndpoint({ requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {} }, settings.events, settings.signal);
+    const client = await localEndpointClient(requests.CreateEndpoint.EndpointName!, { ...(stateDir && { stateDir }) }, true);
+    return new Predictor(requests.CreateEndpoint.EndpointName!, { ...predictorOptions, backend: 'local', ...(stateDir && { stateDir }) }, client);
+  }
+  const issues = [];
+  if (!source.role) issues.push({ path: 'role', rule: 'is required to deploy on SageMaker (the model\'s execution role)' });
+  if (!source.modelDataUrl.startsWith('s3://')) {
+    issues.push({ path: 'modelData', value: source.modelDataUrl, rule: 'must be an s3:// URI to deploy on SageMaker (upload the model.tar.gz first)' });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  const [{ Session }, aws] = await Promise.all([import('../aws/session.js'), import('../aws/endpoint.js')]);
+  const session = settings.session ?? new Session(settings.region ? { region: settings.region } : {});
+  const requests = deployRequests({ ...source, role: await session.expandRole(source.role!) }, options);
+  settings.onRequests?.(requests);
+  await aws.createAwsEndpoint({
+    requests,
+    session,
+    wait: options.wait ?? true,
+    ...(settings.events && { events: settings.events }),
+    ...(settings.pollSeconds !== undefined && { pollSeconds: settings.pollSeconds }),
+    ...(settings.signal && { signal: settings.signal }),
+  });
+  const name = requests.CreateEndpoint.EndpointName!;
+  return new Predictor(name, { ...predictorOptions, backend: 'aws', session }, aws.awsEndpointClient(name, session));
+}
+
+/** Deploys a training job's model (its describe document says image, model data, role and VPC). */
+export async function deployTrainingJob(job: TrainingJob, call: DeployCall): Promise<Predictor> {
+  const { options, settings } = splitDeployCall(call);
+  return deployModel(modelSourceFromDescribe(await job.describe()), options, settings);
+}

@@ -1,0 +1,141 @@
+/**
+ * What `sagekit doctor` checks on the engine a local job would use: that it builds images, that
+ * containers on a job network reach each other by `algo-i` name, and that a FIFO in a bind
+ * mount carries data (Pipe mode). Each check cleans up after itself and is bounded in time.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { JobEvents } from '../events.js';
+import { containerSpec } from './container-spec.js';
+import { makeFifo, openFifoWriter } from './data/fifo.js';
+import type { Engine } from './engine/connect.js';
+import { createJobNetwork } from './engine/networks.js';
+import { buildImage } from './image.js';
+import { MANAGED_LABEL } from './leftovers.js';
+
+/** The outcome of one check. */
+export interface CheckResult {
+  name: string;
+  status: 'ok' | 'failed' | 'skipped';
+  detail: string;
+}
+
+const CHECK_TIMEOUT_MS = 60_000;
+const labels = { [MANAGED_LABEL]: 'true', 'sagekit.job': 'doctor', 'sagekit.pid': String(process.pid) };
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function runCheck(name: string, check: () => Promise<string>): Promise<CheckResult> {
+  try {
+    return { name, status: 'ok', detail: await withTimeout(check(), name) };
+  } catch (error) {
+    return { name, status: 'failed', detail: (error as Error).message.split('\n')[0] ?? String(error) };
+  }
+}
+
+/** Runs a container to its end and returns its output (stdout and stderr, as text). */
+async function runToEnd(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<{ code: number; output: string }> {
+  const container = await docker.createContainer(spec);
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    // Multiplexed frames: 8-byte headers before each chunk; the text is what remains readable.
+    return { code: StatusCode, output: logs.toString('utf8').replace(/[\u0000-\u0008]/g, '') };
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+async function checkBuild(docker: Docker): Promise<string> {
+  const context = mkdtempSync(path.join(tmpdir(), 'sagekit-doctor-'));
+  const tag = `localhost/sagekit-doctor:${process.pid}`;
+  try {
+    writeFileSync(path.join(context, 'hello.txt'), 'hello\n');
+    writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+    await buildImage(docker, tag, context, undefined, new JobEvents());
+    return 'built a FROM scratch image through the engine API';
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+    await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  }
+}
+
+async function checkNetwork(docker: Docker, image: string): Promise<string> {
+  const network = await createJobNetwork(docker, { name: `sagekit-doctor-${process.pid}`, labels, internal: false, hosts: 2 });
+  const hostNames = ['algo-1', 'algo-2'];
+  const spec = (index: number, script: string) =>
+    containerSpec({
+      name: `sagekit-doctor-${hostNames[index]}-${process.pid}`,
+      image,
+      hostName: hostNames[index]!,
+      hostIndex: index,
+      hostNames,
+      network: network.name,
+      addresses: network.addresses,
+      env: [],
+      binds: [],
+      labels,
+      entrypoint: ['sh', '-c', script],
+      cmd: [],
+    });
+  try {
+    // algo-2 listens; algo-1 connects by name, as a distributed job's workers do.
+    const listener = runToEnd(docker, spec(1, 'nc -l -p 7777 -w 20'));
+    const sender = await runToEnd(docker, spec(0, 'for i in 1 2 3 4 5 6 7 8 9 10; do echo from-algo-1 | nc -w 2 algo-2 7777 && exit 0; sleep 0.5; done; exit 1'));
+    const received = await listener;
+    if (sender.code !== 0 || !received.output.includes('from-algo-1')) throw new Error(`algo-1 could not reach algo-2 by name (exit ${sender.code}): ${sender.output.trim().slice(0, 200)}`);
+    return `algo-1 reached algo-2 by name on ${network.addresses[1]?.replace(/\.\d+$/, '.0/24')}`;
+  } finally {
+    await network.remove().catch(() => undefined);
+  }
+}
+
+async function checkFifo(docker: Docker, image: string): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-doctor-fifo-'));
+  try {
+    await mkdir(dir, { recursive: true });
+    const fifo = path.join(dir, 'train_0');
+    await makeFifo(fifo);
+    const name = `sagekit-doctor-fifo-${process.pid}`;
+    const reading = runToEnd(docker, {
+      ...containerSpec({ name, image, hostName: 'algo-1', hostIndex: 0, hostNames: ['algo-1'], network: 'none', env: [], binds: [{ source: dir, target: '/fifo' }], labels }),
+      Entrypoint: ['sh', '-c', 'cat /fifo/train_0'],
+      Cmd: [],
+    });
+    const writer = await openFifoWriter(fifo, AbortSignal.timeout(CHECK_TIMEOUT_MS));
+    if (!writer) throw new Error('the container never opened the FIFO');
+    await new Promise<void>((resolve, reject) => writer.end('through-the-fifo\n', () => resolve()).once('error', reject));
+    const { code, output } = await reading;
+    if (code !== 0 || !output.includes('through-the-fifo')) throw new Error(`the container did not read the FIFO (exit ${code}): ${output.trim().slice(0, 200)}`);
+    return 'a container read a FIFO in a bind mount';
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs every check; those that need a shell image are skipped without one. */
+export async function runEngineChecks(engine: Engine, image: string | undefined): Promise<CheckResult[]> {
+  const { docker } = engine;
+  const results = [await runCheck('build', () => checkBuild(docker))];
+  const hasImage = image ? await docker.getImage(image).inspect().then(() => true, () => false) : false;
+  const skip = (name: string): CheckResult => ({
+    name,
+    status: 'skipped',
+    detail: image ? `image ${image} is not on this engine` : 'needs an image with a shell (--image IMG)',
+  });
+  if (!hasImage || !engine.local) {
+    results.push(skip('network'), engine.local ? skip('fifo') : { name: 'fifo', status: 'skipped', detail: 'the engine is remote: bind mounts name its disk' });
+    return results;
+  }
+  results.push(await runCheck('network', () => checkNetwork(docker, image!)));
+  results.push(await runCheck('fifo', () => checkFifo(docker, image!)));
+  return results;
+}

@@ -1,0 +1,132 @@
+/**
+ * The containers of a local endpoint: `IMAGE serve` once per instance, on a private sagekit
+ * network, the extracted model mounted read-only at /opt/ml/model, port 8080 published on a
+ * free 127.0.0.1 port chosen by the engine (so endpoints never collide). Docker Engine started
+ * with `--bridge=none` publishes ports only on user-defined networks, hence the network; when an
+ * engine publishes none, the container's address on that network is used instead.
+ */
+import type Docker from 'dockerode';
+import type { LogLine } from '../../events.js';
+import { MANAGED_LABEL } from '../leftovers.js';
+import { LineSplitter } from '../line-splitter.js';
+import { exitCodeOf, openOutput } from '../container-io.js';
+
+/** What the instances run. */
+export interface InstanceSpec {
+  endpointName: string;
+  image: string;
+  env: string[];
+  modelDir: string;
+  count: number;
+  gpu: boolean;
+}
+
+/** One running instance. */
+export interface Instance {
+  name: string;
+  container: Docker.Container;
+  /** `http://host:port` where its port 8080 answers. */
+  address: string;
+  /** Resolves with the exit code when the container ends. */
+  exited: Promise<number>;
+}
+
+const SERVE_PORT = '8080/tcp';
+
+function labels(endpointName: string, instance?: string): Record<string, string> {
+  return {
+    [MANAGED_LABEL]: 'true',
+    'sagekit.endpoint': endpointName,
+    'sagekit.pid': String(process.pid),
+    ...(instance && { 'sagekit.instance': instance }),
+  };
+}
+
+/** Streams a container's output, line by line, to `onLine`. */
+async function streamLogs(docker: Docker, container: Docker.Container, host: string, onLine: (line: LogLine) => void): Promise<void> {
+  const stream = await openOutput(container);
+  const splitter = (kind: 'stdout' | 'stderr') => new LineSplitter((message) => onLine({ host, message, timestamp: Date.now(), stream: kind }));
+  const stdout = splitter('stdout');
+  const stderr = splitter('stderr');
+  docker.modem.demuxStream(stream, stdout, stderr);
+  const end = () => {
+    stdout.end();
+    stderr.end();
+  };
+  stream.on('end', end);
+  stream.on('close', end);
+}
+
+/** Where the proxy reaches a started container's port 8080. */
+async function addressOf(container: Docker.Container, network: string): Promise<string> {
+  const info = await container.inspect();
+  const published = info.NetworkSettings?.Ports?.[SERVE_PORT]?.find((p) => p.HostPort);
+  if (published) return `http://127.0.0.1:${published.HostPort}`;
+  const ip = info.NetworkSettings?.Networks?.[network]?.IPAddress;
+  if (ip) return `http://${ip}:8080`;
+  throw new Error(`the engine neither published port 8080 of ${info.Name} nor gave it an address on ${network}`);
+}
+
+/** The containers and network of one endpoint. */
+export class EndpointContainers {
+  readonly instances: Instance[] = [];
+  private network: Docker.Network | undefined;
+  private readonly created: Docker.Container[] = [];
+
+  constructor(private readonly docker: Docker) {}
+
+  /** Creates the network and starts every instance; on any error, what was created is removed. */
+  async start(spec: InstanceSpec, onLine: (line: LogLine) => void): Promise<Instance[]> {
+    try {
+      const networkName = `sagekit-ep-${spec.endpointName}-${process.pid}`.slice(0, 100);
+      this.network = await this.docker.createNetwork({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: labels(spec.endpointName) });
+      for (let i = 1; i <= spec.count; i++) {
+        const name = `instance-${i}`;
+        const container = await this.docker.createContainer({
+          name: `sagekit-ep-${spec.endpointName}-${name}-${process.pid}`.slice(0, 120),
+          Image: spec.image,
+          Cmd: ['serve'],
+          Env: spec.env,
+          Labels: labels(spec.endpointName, name),
+          ExposedPorts: { [SERVE_PORT]: {} },
+          HostConfig: {
+            Binds: [`${spec.modelDir}:/opt/ml/model:ro`],
+            NetworkMode: networkName,
+            PortBindings: { [SERVE_PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+            ...(spec.gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
+          },
+        });
+        this.created.push(container);
+        await container.start().catch((error: Error) => {
+          throw new Error(`${name} could not start "${spec.image} serve" (SageMaker runs the image with the argument serve): ${error.message.trim()}`);
+        });
+        await streamLogs(this.docker, container, name, onLine);
+        this.instances.push({ name, container, address: await addressOf(container, networkName), exited: exitCodeOf(container) });
+      }
+      return this.instances;
+    } catch (error) {
+      await this.remove();
+      throw error;
+    }
+  }
+
+  /** Removes every container (forcefully) and the network; safe to call more than once. */
+  async remove(): Promise<void> {
+    const containers = this.created.splice(0);
+    await Promise.all(containers.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
+    const network = this.network;
+    this.network = undefined;
+    await network?.remove().catch(() => undefined);
+  }
+}
+
+/** Removes every container and network of an endpoint whose owner died (found by label). */
+export async function removeEndpointResources(docker: Docker, endpointName: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `sagekit.endpoint=${endpointName}`] });
+  for (const info of await docker.listContainers({ all: true, filters })) {
+    await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  for (const info of await docker.listNetworks({ filters })) {
+    await docker.getNetwork(info.Id).remove().catch(() => undefined);
+  }
+}

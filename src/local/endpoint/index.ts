@@ -1,0 +1,158 @@
+/**
+ * Local endpoints from the caller's side: start one (in a detached endpoint process, see
+ * server.ts), find, list, invoke and delete them from any process through their records.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { NotFoundError, SagekitError, UsageError } from '../../errors.js';
+import { EndpointError, ModelError } from '../../deploy/errors.js';
+import type { JobEvents, LogLine } from '../../events.js';
+import { connectEngine } from '../engine/connect.js';
+import { processAlive, resolveStateDir } from '../record.js';
+import { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, EndpointPaths, listEndpointNames, readEndpointDescribe, type EndpointJob, type LocalEndpointDescribe } from './record.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
+const POLL_MS = 250;
+
+/** Where local endpoint records live and which engine runs them. */
+export interface EndpointStoreOptions {
+  stateDir?: string;
+  engineHost?: string;
+}
+
+const pathsOf = (name: string, options: EndpointStoreOptions) => new EndpointPaths(resolveStateDir(options.stateDir), name);
+
+/** The describe document of a local endpoint; NotFoundError when there is none. */
+export async function describeLocalEndpoint(name: string, options: EndpointStoreOptions = {}): Promise<LocalEndpointDescribe> {
+  const doc = await readEndpointDescribe(pathsOf(name, options));
+  if (!doc) throw new NotFoundError(`no local endpoint named ${name}`, 'list endpoints with: sagekit endpoints list');
+  // An endpoint whose owner died (machine restart, kill -9) no longer serves.
+  if (doc.EndpointStatus !== 'Failed' && !processAlive(doc.Local.Pid)) {
+    return { ...doc, EndpointStatus: 'Failed', FailureReason: `the endpoint process (pid ${doc.Local.Pid}) is gone; delete the endpoint and deploy again` };
+  }
+  return doc;
+}
+
+/** Every recorded local endpoint, newest first. */
+export async function listLocalEndpoints(options: EndpointStoreOptions = {}): Promise<LocalEndpointDescribe[]> {
+  const docs: LocalEndpointDescribe[] = [];
+  for (const name of await listEndpointNames(resolveStateDir(options.stateDir))) {
+    await describeLocalEndpoint(name, options).then((doc) => docs.push(doc), () => undefined);
+  }
+  return docs.sort((a, b) => new Date(b.CreationTime!).getTime() - new Date(a.CreationTime!).getTime());
+}
+
+/**
+ * Starts the endpoint process for `job` and waits until the endpoint is InService (resolves
+ * with its describe document) or Failed (rejects with {@link EndpointError}; its containers are
+ * already gone). Stages are reported as `info` events. `signal` abandons it: the endpoint is
+ * deleted and the promise rejects (exit code 130).
+ */
+export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, signal?: AbortSignal): Promise<LocalEndpointDescribe> {
+  const name = job.requests.CreateEndpoint.EndpointName!;
+  const stateDir = resolveStateDir(job.settings.stateDir);
+  const paths = new EndpointPaths(stateDir, name);
+  if (await readEndpointDescribe(paths)) {
+    throw new UsageError(`a local endpoint named ${name} already exists`, `choose another --endpoint-name, or remove it: sagekit endpoints delete ${name}`);
+  }
+  await mkdir(paths.dir, { recursive: true });
+  await writeFile(paths.deploy, JSON.stringify({ ...job, settings: { ...job.settings, stateDir } }, null, 2));
+  const stderr = await open(paths.serverLog, 'a');
+  const child = spawn(process.execPath, [BIN, '_serve-endpoint', paths.deploy], { detached: true, stdio: ['ignore', 'ignore', stderr.fd] });
+  await stderr.close();
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  child.unref();
+
+  const timeout = job.requests.CreateEndpointConfig.ProductionVariants?.[0]?.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
+  // Hang detection only: pulls and model downloads take what they take; the health check has its own timeout.
+  const deadline = Date.now() + (timeout + 3600) * 1000;
+  let shown = 0;
+  for (;;) {
+    const doc = await readEndpointDescribe(paths).catch(() => undefined);
+    for (const stage of doc?.Local.Stages?.slice(shown) ?? []) events?.emit('info', stage);
+    shown = Math.max(shown, doc?.Local.Stages?.length ?? 0);
+    if (doc?.EndpointStatus === 'InService') return doc;
+    if (doc?.EndpointStatus === 'Failed') throw new EndpointError({ endpointName: name, status: 'Failed', failureReason: doc.FailureReason });
+    if (signal?.aborted) {
+      // Interrupted while starting: nothing half-made stays behind.
+      await deleteLocalEndpoint(name, { stateDir, ...(job.settings.engineHost && { engineHost: job.settings.engineHost }) });
+      throw new SagekitError(`deploy of ${name} interrupted; the endpoint was removed`, { exitCode: 130 });
+    }
+    if (exited || Date.now() > deadline) {
+      const output = (await readFile(paths.serverLog, 'utf8').catch(() => '')).trim().split('\n').slice(-10).join('\n');
+      if (!exited) child.kill('SIGTERM');
+      await rm(paths.dir, { recursive: true, force: true });
+      throw new EndpointError({
+        endpointName: name,
+        status: 'Failed',
+        failureReason: exited ? `the endpoint process exited while starting${output ? `:\n${output}` : ''}` : 'it did not start in time',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * Deletes a local endpoint: its process is told to stop (it removes its containers, network
+ * and record); whatever a dead process left is removed here.
+ */
+export async function deleteLocalEndpoint(name: string, options: EndpointStoreOptions = {}): Promise<void> {
+  const paths = pathsOf(name, options);
+  const doc = await readEndpointDescribe(paths);
+  if (!doc) throw new NotFoundError(`no local endpoint named ${name}`, 'list endpoints with: sagekit endpoints list');
+  const pid = doc.Local.Pid;
+  if (processAlive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 60_000;
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  // Imported here: the container code pulls in the training runner, which list/describe/invoke do not need.
+  const [engine, { removeEndpointResources }] = await Promise.all([connectEngine(options.engineHost), import('./containers.js')]);
+  await removeEndpointResources(engine.docker, name);
+  await rm(paths.dir, { recursive: true, force: true });
+}
+
+/** The answer of a model container. */
+export interface InvokeResult {
+  body: Uint8Array;
+  contentType: string | undefined;
+}
+
+/** POSTs `body` to the endpoint's /invocations; a non-2xx answer is a {@link ModelError} with the model's message. */
+export async function invokeLocalEndpoint(
+  name: string,
+  body: Uint8Array | string,
+  headers: { contentType?: string; accept?: string; customAttributes?: string },
+  options: EndpointStoreOptions = {},
+): Promise<InvokeResult> {
+  const doc = await describeLocalEndpoint(name, options);
+  if (doc.EndpointStatus !== 'InService' || !doc.Local.Url) {
+    throw new EndpointError({ endpointName: name, status: doc.EndpointStatus ?? 'Unknown', failureReason: doc.FailureReason ?? 'the endpoint is not in service' });
+  }
+  const response = await fetch(new URL('/invocations', doc.Local.Url), {
+    method: 'POST',
+    body,
+    headers: {
+      ...(headers.contentType && { 'content-type': headers.contentType }),
+      ...(headers.accept && { accept: headers.accept }),
+      ...(headers.customAttributes && { 'x-amzn-sagemaker-custom-attributes': headers.customAttributes }),
+    },
+  });
+  const answer = new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) {
+    const text = new TextDecoder().decode(answer).trim().slice(0, 500);
+    throw new ModelError({ endpointName: name, statusCode: response.status, message: `the model answered HTTP ${response.status}${text ? `: ${text}` : ''}` });
+  }
+  return { body: answer, contentType: response.headers.get('content-type') ?? undefined };
+}
+
+/** The endpoint's log lines so far (every instance, in the order they were written). */
+export async function localEndpointLogs(name: string, options: EndpointStoreOptions = {}): Promise<LogLine[]> {
+  const paths = pathsOf(name, options);
+  await describeLocalEndpoint(name, options);
+  const text = await readFile(paths.logs, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+}
