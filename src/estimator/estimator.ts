@@ -8,10 +8,11 @@ import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
 import type { DeployCall } from '../deploy/deploy.js';
 import type { Predictor } from '../deploy/predictor.js';
-import { EnvironmentError, NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
+import { attachJob, type AttachOptions } from './attach.js';
 import { isLocalJob, type EstimatorOptions } from './options.js';
 import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
 import { validateOptions } from './validate.js';
@@ -176,27 +177,7 @@ export class Estimator {
    * The handle of an existing job (local record first, then SageMaker), like the Python SDK's
    * `Estimator.attach`. Non-blocking.
    */
-  static async attach(jobName: string, options: { session?: Session; stateDir?: string; backend?: 'local' | 'aws' } = {}): Promise<TrainingJob> {
-    if (options.backend !== 'aws') {
-      const { openLocalJob } = await import('../local/index.js');
-      try {
-        return await openLocalJob(jobName, options.stateDir ? { stateDir: options.stateDir } : {});
-      } catch (error) {
-        if (!(error instanceof NotFoundError) || options.backend === 'local') throw error;
-      }
-    }
-    const [{ Session }, { attachAwsJob }] = await Promise.all([import('../aws/session.js'), import('../aws/index.js')]);
-    try {
-      return await attachAwsJob(jobName, options.session ?? new Session());
-    } catch (error) {
-      // Not local, and SageMaker cannot even be asked: say both, as one "not found".
-      if (options.backend !== 'aws' && error instanceof EnvironmentError) {
-        throw new NotFoundError(
-          `no local training job named ${jobName}, and SageMaker could not be checked: ${error.message}`,
-          'list jobs with: sagekit list; for a SageMaker job configure AWS (region, credentials) or pass --region',
-        );
-      }
-      throw error;
-    }
+  static attach(jobName: string, options: AttachOptions = {}): Promise<TrainingJob> {
+    return attachJob(jobName, options);
   }
 }

@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import type { LogLine } from '../../events.js';
 import { MANAGED_LABEL } from '../leftovers.js';
 import { LineSplitter } from '../line-splitter.js';
-import { exitCodeOf, openOutput } from '../run.js';
+import { exitCodeOf, openOutput } from '../container-io.js';
 
 /** What the instances run. */
 export interface InstanceSpec {

@@ -4,6 +4,8 @@
  * says what was tried and how to start one.
  */
 import { existsSync } from 'node:fs';
+// Before dockerode: defers the parts of it a job never calls (see lean-dockerode.ts).
+import './lean-dockerode.js';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import { clientOptions } from './client-options.js';
