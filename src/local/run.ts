@@ -222,11 +222,24 @@ export class LocalRun {
       if (!this.stopReason) await this.prepareData();
       if (!this.stopReason) await this.runContainers();
     } catch (error) {
-      this.failureReason ??= failureText(error);
+      this.failureReason ??= failureText(await this.explainNotRunnable(error));
     }
     await this.collectArtifacts();
     await this.cleanUp();
     return this.finish();
+  }
+
+  /**
+   * An engine may report a `train` it cannot execute from the start, the attach or the wait
+   * (Podman with an attached session answers the attach with 409). When no host printed
+   * anything, nothing ran: the error names the fix and there is nothing to package.
+   */
+  private async explainNotRunnable(error: unknown): Promise<unknown> {
+    const container = this.hosts[0]?.container;
+    if (!container || this.hosts.some((h) => h.received > 0)) return error;
+    const explained = await explainStartFailure(error, container);
+    if (explained !== error) this.doc = { ...this.doc, TrainingStartTime: undefined };
+    return explained;
   }
 
   private async prepareImage(): Promise<void> {
