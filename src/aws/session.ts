@@ -19,7 +19,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { EnvironmentError } from '../errors.js';
 import { createS3Client } from '../s3/client.js';
 import { credentialsError, isCredentialError } from './errors.js';
-import { quietAwsSdkWarnings } from './quiet-warnings.js';
+import { quietAwsSdkWarnings } from '../util/quiet-warnings.js';
 import { sleep } from './retry.js';
 
 /** Options of {@link Session}. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SagekitError, ValidationError } from '../errors.js';
+import type { ExitSetter } from './action.js';
 import { createContext, type CliContext, type GlobalFlags } from './context.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDescribe } from './commands/describe.js';
@@ -24,8 +25,6 @@ import { registerTrain } from './commands/train.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Sets the exit code of an action; commands call it with their result. */
-export type ExitSetter = (code: number) => void;
 
 /** Errors of the AWS SDK that mean "this machine is not set up", not "the job is wrong". */
 function isEnvironmentProblem(error: Error): boolean {
@@ -94,8 +93,6 @@ Exit codes: 0 completed, 1 failed or stopped, 2 bad input or usage, 3 environmen
   return program;
 }
 
-/** Wraps an async action so its result (or error) becomes the exit code. */
-export type ActionWrapper = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
 
 /** Runs the CLI with `argv` (as `process.argv`); resolves to the exit code. */
 export async function main(
@@ -124,3 +121,5 @@ export async function main(
   }
   return exitCode;
 }
+
+export type { ActionWrapper, ExitSetter } from './action.js';

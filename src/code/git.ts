@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError, ValidationError, type ValidationIssue } from '../errors.js';
-import type { GitConfig } from '../estimator/extra-types.js';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { GitConfig } from './script-code.js';
+import type { ScriptCode } from './script-code.js';
 
 const run = promisify(execFile);
 

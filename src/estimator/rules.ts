@@ -6,7 +6,7 @@
  */
 import type { ValidationIssue } from '../errors.js';
 import { isLocalJobInput } from './options.js';
-import { toRegExp } from './python-regex.js';
+import { toRegExp } from '../util/python-regex.js';
 import { trainingInstanceTypeIssue } from './instance-type-check.js';
 
 /** Limits from the SageMaker API reference (CreateTrainingJob). */

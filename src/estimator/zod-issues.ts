@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ValidationIssue } from '../errors.js';
-import { closest } from './suggest.js';
+import { closest } from '../util/suggest.js';
 
 type Path = ReadonlyArray<PropertyKey>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { translatePythonRegex } from '../estimator/python-regex.js';
+import { translatePythonRegex } from '../util/python-regex.js';
 import { createMetricParser, finalMetrics, parsePythonFloat } from './metrics.js';
 
 describe('translatePythonRegex', () => {

@@ -18,7 +18,7 @@ import type Docker from 'dockerode';
 import type { LocalRunSettings } from '../backend.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { fileUriToPath, isFileUri } from '../s3/uri.js';
-import { closest } from '../estimator/suggest.js';
+import { closest } from '../util/suggest.js';
 
 /** Runs every check; throws the first problem found. */
 export async function preflightLocalJob(request: CreateTrainingJobRequest, settings: LocalRunSettings, docker: Docker, jobDir: string): Promise<void> {

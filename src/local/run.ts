@@ -15,7 +15,7 @@ import { SagekitError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
 import { createS3Client } from '../s3/client.js';
 import { joinUri } from '../s3/uri.js';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { ScriptCode } from '../code/script-code.js';
 import { clusterHosts } from './cluster.js';
 import { placeCode } from './code.js';
 import { containerCommand } from './command.js';

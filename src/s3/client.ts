@@ -5,7 +5,7 @@
  * s3rver need for bucket names that are not DNS names.
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { quietAwsSdkWarnings } from '../aws/quiet-warnings.js';
+import { quietAwsSdkWarnings } from '../util/quiet-warnings.js';
 
 /** True when the environment points S3 at a non-AWS endpoint. */
 export function hasCustomS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {

@@ -13,7 +13,7 @@ import { modelSourceFromOptions } from '../../deploy/source.js';
 import { UsageError } from '../../errors.js';
 import { validateOptions } from '../../estimator/validate.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { deployJob } from './deploy-run.js';
 
 /** Flags of `sagekit deploy`. */

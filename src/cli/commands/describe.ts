@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { summaryLines } from '../job-reporter.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { table } from '../terminal.js';
 import { attachJob, withJobFlags, type JobFlags } from './attach.js';
 

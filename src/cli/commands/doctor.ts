@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** The image the network and FIFO checks run in when none is given (the offline base image). */
 const DEFAULT_CHECK_IMAGE = 'localhost/sagekit-busybox:latest';

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { table } from '../terminal.js';
 import { awsConfigured } from './list.js';
 

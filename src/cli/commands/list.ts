@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { JobSummary } from '../../job.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { jobStatus, oneOf, wholeNumber } from '../flag-checks.js';
 import { formatDuration, table } from '../terminal.js';
 

@@ -1,7 +1,7 @@
 /** `sagekit logs NAME [--follow]`: the job's log lines from every host, on stdout. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { Terminal } from '../terminal.js';
 import { attachJob, withJobFlags, type JobFlags } from './attach.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** Registers `sagekit rm` and `sagekit prune`. */
 export function registerRemove(program: Command, context: CliContext, wrap: ActionWrapper): void {

@@ -15,7 +15,7 @@ import type { Estimator } from '../../estimator/estimator.js';
 import type { ScriptCode } from '../../estimator/script-mode.js';
 import { JobEvents } from '../../events.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** What the parent hands to the detached runner. */
 interface DetachedJob {

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { EnvironmentError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** Default port: free of LocalStack's 4566 and moto's 5000, so serve can run next to them. */
 export const DEFAULT_SERVE_PORT = 4580;

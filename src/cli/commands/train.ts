@@ -14,7 +14,7 @@ import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
 import { deferExitOnClosedOutput } from '../closed-output.js';
 import { reportJobEvents, summaryLines } from '../job-reporter.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { startDetachedLocalJob } from './run-local.js';
 
 interface TrainFlags {
