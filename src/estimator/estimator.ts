@@ -8,10 +8,11 @@ import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
 import type { DeployCall } from '../deploy/deploy.js';
 import type { Predictor } from '../deploy/predictor.js';
-import { EnvironmentError, NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
+import { attachJob, type AttachOptions } from './attach.js';
 import { isLocalJob, type EstimatorOptions } from './options.js';
 import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
 import { validateOptions } from './validate.js';
@@ -129,8 +130,7 @@ export class Estimator {
       defaultBucket: this.options.defaultBucket ?? 'sagekit-validation-only',
     });
     const needsBucket =
-      this.options.outputPath === undefined ||
-      (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
+      this.options.outputPath === undefined || (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
     const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
     const role = await session.expandRole(this.options.role!);
     const { request, warnings, code } = buildTrainingRequest({ ...this.options, role }, inputs, {
@@ -153,7 +153,10 @@ export class Estimator {
   async deploy(call: DeployCall = {}): Promise<Predictor> {
     const job = this.latestTrainingJob;
     if (!job) {
-      throw new UsageError('this estimator has not trained a model yet: call fit() first', 'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })');
+      throw new UsageError(
+        'this estimator has not trained a model yet: call fit() first',
+        'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })',
+      );
     }
     const [{ deployModel, splitDeployCall }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
       import('../deploy/deploy.js'),
@@ -163,40 +166,29 @@ export class Estimator {
     // Only names, VPC and isolation are taken from the options: model data and role are the job's own.
     const fromOptions = modelSourceFromOptions(this.options, { jobName: job.name, defaultBucket: this.options.defaultBucket ?? 'sagekit-unused' });
     const { options, settings } = splitDeployCall(call);
-    const local = { ...(this.options.local?.stateDir && { stateDir: this.options.local.stateDir }), ...(this.options.local?.engineHost && { engineHost: this.options.local.engineHost }), ...(this.options.local?.pull && { pull: this.options.local.pull }), ...settings.local };
-    return deployModel({ ...fromOptions, modelDataUrl: trained.modelDataUrl, ...(trained.role && { role: trained.role }) }, { ...this.options.deploy, ...options }, {
-      ...(this.session && { session: this.session }),
-      ...(this.options.region && { region: this.options.region }),
-      ...settings,
-      local,
-    });
+    const local = {
+      ...(this.options.local?.stateDir && { stateDir: this.options.local.stateDir }),
+      ...(this.options.local?.engineHost && { engineHost: this.options.local.engineHost }),
+      ...(this.options.local?.pull && { pull: this.options.local.pull }),
+      ...settings.local,
+    };
+    return deployModel(
+      { ...fromOptions, modelDataUrl: trained.modelDataUrl, ...(trained.role && { role: trained.role }) },
+      { ...this.options.deploy, ...options },
+      {
+        ...(this.session && { session: this.session }),
+        ...(this.options.region && { region: this.options.region }),
+        ...settings,
+        local,
+      },
+    );
   }
 
   /**
    * The handle of an existing job (local record first, then SageMaker), like the Python SDK's
    * `Estimator.attach`. Non-blocking.
    */
-  static async attach(jobName: string, options: { session?: Session; stateDir?: string; backend?: 'local' | 'aws' } = {}): Promise<TrainingJob> {
-    if (options.backend !== 'aws') {
-      const { openLocalJob } = await import('../local/index.js');
-      try {
-        return await openLocalJob(jobName, options.stateDir ? { stateDir: options.stateDir } : {});
-      } catch (error) {
-        if (!(error instanceof NotFoundError) || options.backend === 'local') throw error;
-      }
-    }
-    const [{ Session }, { attachAwsJob }] = await Promise.all([import('../aws/session.js'), import('../aws/index.js')]);
-    try {
-      return await attachAwsJob(jobName, options.session ?? new Session());
-    } catch (error) {
-      // Not local, and SageMaker cannot even be asked: say both, as one "not found".
-      if (options.backend !== 'aws' && error instanceof EnvironmentError) {
-        throw new NotFoundError(
-          `no local training job named ${jobName}, and SageMaker could not be checked: ${error.message}`,
-          'list jobs with: sagekit list; for a SageMaker job configure AWS (region, credentials) or pass --region',
-        );
-      }
-      throw error;
-    }
+  static attach(jobName: string, options: AttachOptions = {}): Promise<TrainingJob> {
+    return attachJob(jobName, options);
   }
 }

@@ -31,7 +31,6 @@ export const ISOLATED_SUBMIT_DIRECTORY = '/opt/ml/input/data/code/sourcedir.tar.
 /** Default `sagemaker_container_log_level`: Python's logging.INFO. */
 export const DEFAULT_CONTAINER_LOG_LEVEL = 20;
 
-
 /** Script-mode parts of a request. */
 export interface ScriptModeBuild {
   hyperparameters: Record<string, string>;
@@ -80,12 +79,19 @@ interface BuildContext {
 }
 
 /** Where the code comes from and what `sagemaker_submit_directory` says, before network isolation. */
-function locateCode(options: EstimatorOptions, context: BuildContext, issues: ValidationIssue[], warnings: string[]): { code?: ScriptCode; program: string; submitDirectory: string } {
+function locateCode(
+  options: EstimatorOptions,
+  context: BuildContext,
+  issues: ValidationIssue[],
+  warnings: string[],
+): { code?: ScriptCode; program: string; submitDirectory: string } {
   const local = isLocalJob(options);
   const entryPoint = options.entryPoint!;
   if (options.sourceDir?.startsWith('s3://')) {
     if (local) {
-      warnings.push(`sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`);
+      warnings.push(
+        `sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`,
+      );
     }
     return { program: path.posix.basename(entryPoint), submitDirectory: options.sourceDir };
   }

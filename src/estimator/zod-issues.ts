@@ -10,9 +10,7 @@ type Path = ReadonlyArray<PropertyKey>;
 
 /** Formats a path as `inputs.train.s3Data` / `tags[0].key`. */
 export function formatPath(path: Path): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 /** The value at `path` inside `root`, or undefined. */

@@ -5,7 +5,6 @@
  * role's credentials, never the caller's.
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { EnvironmentError } from '../errors.js';
 import { localJobArn } from './status.js';
 
@@ -20,6 +19,8 @@ export async function containerEnvironment(request: CreateTrainingJobRequest, re
   }
   if (passAwsCredentials) {
     try {
+      // Loaded only for jobs that opt in: most local jobs never touch AWS credentials.
+      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
       const credentials = await fromNodeProviderChain()();
       env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
       env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;

@@ -10,7 +10,6 @@ import { NotFoundError } from '../errors.js';
 import { fileUriToPath, isFileUri } from '../s3/uri.js';
 import { JobEvents, type LogLine } from '../events.js';
 import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
-import { connectEngine } from './engine/connect.js';
 import { removeJobResources } from './leftovers.js';
 import { type JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
 import type { LocalRun } from './run.js';
@@ -49,7 +48,8 @@ async function recordOrphan(paths: JobPaths, doc: DescribeTrainingJobResponse, e
   const ended = stopped
     ? { ...transition(doc, 'Stopped', reason, now, 'Stopped'), TrainingEndTime: now }
     : { ...transition(doc, 'Failed', reason, now, 'Failed'), FailureReason: reason, TrainingEndTime: now };
-  await connectEngine(engineHost)
+  await import('./engine/connect.js')
+    .then(({ connectEngine }) => connectEngine(engineHost))
     .then((engine) => removeJobResources(engine.docker, paths.name))
     .catch(() => undefined);
   await removePartialArtifacts(doc);
@@ -76,6 +76,8 @@ export async function requestStop(paths: JobPaths, engineHost?: string): Promise
     await writeFile(paths.stopRequested, new Date().toISOString());
     return;
   }
+  // The engine client loads only here: describe, logs and list read the record alone.
+  const { connectEngine } = await import('./engine/connect.js');
   const engine = await connectEngine(engineHost);
   await removeJobResources(engine.docker, paths.name);
   await writeDescribe(paths, transition(doc, 'Stopped', 'Training job stopped', new Date(), 'Stopped'));

@@ -5,11 +5,10 @@
 import type { StartContext } from '../backend.js';
 import { NotFoundError } from '../errors.js';
 import type { JobSummary, TrainingJob } from '../job.js';
-import { connectEngine } from './engine/connect.js';
 import { describeRecorded, LocalJobHandle, requestStop } from './handle.js';
 import { cleanupLeftovers as removeLeftovers } from './leftovers.js';
+import { createLimiter, mapLimited } from '../util/concurrency.js';
 import { JobPaths, listJobNames, resolveStateDir } from './record.js';
-import { LocalRun } from './run.js';
 
 /** Where to find local job records. */
 export interface LocalStoreOptions {
@@ -19,6 +18,8 @@ export interface LocalStoreOptions {
 
 /** Starts a local job and returns its handle at once; the job runs in this process. */
 export async function startLocalJob(context: StartContext): Promise<TrainingJob> {
+  // The job runner (engine client, data staging, packaging) loads only for a job that runs.
+  const { LocalRun } = await import('./run.js');
   const run = await LocalRun.start(context);
   return new LocalJobHandle(run.paths, context.events, run, context.local?.engineHost);
 }
@@ -30,31 +31,37 @@ export async function openLocalJob(name: string, options: LocalStoreOptions = {}
   return new LocalJobHandle(paths, undefined, undefined, options.engineHost);
 }
 
-/** Every recorded local job, newest first. */
+/** Records read at once by {@link listLocalJobs}: enough to overlap the reads, few enough for any fd limit. */
+const LIST_READS = 32;
+
+/** The summary of one recorded job; undefined for a foreign directory (reported through `onSkipped` when damaged). */
+async function summarize(stateDir: string, name: string, onSkipped?: (name: string, error: Error) => void): Promise<JobSummary | undefined> {
+  try {
+    const doc = await describeRecorded(new JobPaths(stateDir, name));
+    const created = doc.CreationTime ? new Date(doc.CreationTime).getTime() : 0;
+    const end = doc.TrainingEndTime ? new Date(doc.TrainingEndTime).getTime() : undefined;
+    const start = doc.TrainingStartTime ? new Date(doc.TrainingStartTime).getTime() : undefined;
+    return {
+      name,
+      backend: 'local',
+      status: doc.TrainingJobStatus ?? 'Unknown',
+      ...(doc.SecondaryStatus && { secondaryStatus: doc.SecondaryStatus }),
+      creationTime: created,
+      ...(end !== undefined && { endTime: end }),
+      ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
+    };
+  } catch (error) {
+    // A damaged record must not hide the others; the caller may say which one was skipped.
+    if (!(error instanceof NotFoundError)) onSkipped?.(name, error as Error);
+    return undefined;
+  }
+}
+
+/** Every recorded local job, newest first (records read in parallel). */
 export async function listLocalJobs(options: LocalStoreOptions & { onSkipped?: (name: string, error: Error) => void } = {}): Promise<JobSummary[]> {
   const stateDir = resolveStateDir(options.stateDir);
-  const jobs: JobSummary[] = [];
-  for (const name of await listJobNames(stateDir)) {
-    try {
-      const doc = await describeRecorded(new JobPaths(stateDir, name));
-      const created = doc.CreationTime ? new Date(doc.CreationTime).getTime() : 0;
-      const end = doc.TrainingEndTime ? new Date(doc.TrainingEndTime).getTime() : undefined;
-      const start = doc.TrainingStartTime ? new Date(doc.TrainingStartTime).getTime() : undefined;
-      jobs.push({
-        name,
-        backend: 'local',
-        status: doc.TrainingJobStatus ?? 'Unknown',
-        ...(doc.SecondaryStatus && { secondaryStatus: doc.SecondaryStatus }),
-        creationTime: created,
-        ...(end !== undefined && { endTime: end }),
-        ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
-      });
-    } catch (error) {
-      // A damaged record must not hide the others; the caller may say which one was skipped.
-      if (!(error instanceof NotFoundError)) options.onSkipped?.(name, error as Error);
-    }
-  }
-  return jobs.sort((a, b) => b.creationTime - a.creationTime);
+  const jobs = await mapLimited(await listJobNames(stateDir), createLimiter(LIST_READS), (name) => summarize(stateDir, name, options.onSkipped));
+  return jobs.filter((job) => job !== undefined).sort((a, b) => b.creationTime - a.creationTime);
 }
 
 /** Stops a local job run by any process on this machine. */
@@ -64,6 +71,7 @@ export async function stopLocalJob(name: string, options: LocalStoreOptions = {}
 
 /** Removes containers and networks left by sagekit processes that no longer exist. */
 export async function cleanupLeftovers(options: { engineHost?: string } = {}): Promise<number> {
+  const { connectEngine } = await import('./engine/connect.js');
   const engine = await connectEngine(options.engineHost);
   return removeLeftovers(engine.docker);
 }

@@ -25,6 +25,8 @@ import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js
 import type { StagedInputs } from './data/stage-inputs.js';
 import { writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
+import { exitCodeOf, openOutput, type OutputMode, type OutputStream } from './container-io.js';
+import { isLibpod } from './engine/libpod.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
 import { assertGpuSupport } from './engine/gpu.js';
 import type { EngineKind } from './engine/info.js';
@@ -37,7 +39,6 @@ import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { claimJobName } from './claim.js';
-import { waitForExit } from './exit-watch.js';
 import { readCompleteLog, replaceHostLines } from './log-recovery.js';
 import { preflightLocalJob } from './preflight.js';
 import { explainStartFailure } from './start-failure.js';
@@ -69,6 +70,8 @@ interface HostRun {
   /** Lines the live stream delivered, and the complete log when the stream dropped some (log-recovery.ts). */
   received: number;
   complete?: LogLine[];
+  /** When its output last moved (or was held back by us), so only a silent stream is closed. */
+  lastOutput?: number;
 }
 
 /** A local job owned by this process. */
@@ -96,6 +99,8 @@ export class LocalRun {
   private readonly samples: MetricSample[] = [];
   private persistQueue: Promise<void> = Promise.resolve();
   private hostAddresses: string[] | undefined;
+  /** True while the containers' output waits for the record's log file to catch up. */
+  private outputHeld = false;
   /** Set for `local_gpu` jobs: the engine kind whose way of passing GPUs is used. */
   private gpu: EngineKind | undefined;
   /** The first host that failed, claimed at once so only its reason is recorded. */
@@ -197,9 +202,11 @@ export class LocalRun {
   /** Writes the describe document; writes are queued so an older state never overwrites a newer one. */
   private persist(): Promise<void> {
     const doc = this.snapshot();
-    this.persistQueue = this.persistQueue.then(() => writeDescribe(this.paths, doc)).catch((error: unknown) => {
-      this.events.warnOnce(`could not save the job record: ${(error as Error).message}`);
-    });
+    this.persistQueue = this.persistQueue
+      .then(() => writeDescribe(this.paths, doc))
+      .catch((error: unknown) => {
+        this.events.warnOnce(`could not save the job record: ${(error as Error).message}`);
+      });
     return this.persistQueue;
   }
 
@@ -239,7 +246,11 @@ export class LocalRun {
   private async prepareData(): Promise<void> {
     this.setStatus('Downloading', 'Downloading input data');
     await Promise.all(this.hosts.map((host) => writeHostTree(host.dir, this.request, host.name)));
-    if (this.code) await placeCode(this.code, this.hosts.map((h) => h.dir));
+    if (this.code)
+      await placeCode(
+        this.code,
+        this.hosts.map((h) => h.dir),
+      );
     this.staged = await stageInputsByGroup(this.request, {
       channels: this.request.InputDataConfig ?? [],
       jobInputMode: this.request.AlgorithmSpecification?.TrainingInputMode ?? 'File',
@@ -314,8 +325,8 @@ export class LocalRun {
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
-  private async attach(host: HostRun): Promise<{ finished: Promise<void> }> {
-    const stream = await openOutput(host.container!);
+  private async attach(host: HostRun, how: OutputMode): Promise<{ finished: Promise<void> }> {
+    const stream = await openOutput(host.container!, how);
     host.output = stream;
     const splitter = (kind: 'stdout' | 'stderr') =>
       new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
@@ -329,6 +340,8 @@ export class LocalRun {
       stdout.end();
       stderr.end();
     };
+    host.lastOutput = Date.now();
+    stream.on('data', () => (host.lastOutput = Date.now()));
     stream.on('end', endBoth);
     stream.on('close', endBoth);
     const finished = (w: LineSplitter) => new Promise<void>((resolve) => w.once('finish', () => resolve()));
@@ -340,7 +353,7 @@ export class LocalRun {
     host.received++;
     host.lastLines.push(line.message);
     if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
-    this.logFile.write(`${JSON.stringify(line)}\n`);
+    if (!this.logFile.write(`${JSON.stringify(line)}\n`)) this.holdOutputUntilDrained();
     this.events.emit('log', line);
     for (const sample of this.metrics.parse(line.message, line.host, line.timestamp)) {
       this.samples.push(sample);
@@ -349,7 +362,26 @@ export class LocalRun {
     }
   }
 
+  /**
+   * Backpressure: while the record's log file catches up, the containers' output streams wait
+   * (the engine buffers them), so a container printing 200 000 lines at once does not pile them
+   * up in this process's memory.
+   */
+  private holdOutputUntilDrained(): void {
+    if (this.outputHeld) return;
+    this.outputHeld = true;
+    const held = this.hosts.map((h) => h.output).filter((o) => o !== undefined);
+    for (const output of held) output.pause();
+    this.logFile.once('drain', () => {
+      this.outputHeld = false;
+      const now = Date.now();
+      for (const host of this.hosts) host.lastOutput = now;
+      for (const output of held) output.resume();
+    });
+  }
+
   private async runContainers(): Promise<void> {
+    const attachFirst = isLibpod(this.engine.docker); // asked now, answered while the containers are created
     const network = await this.createNetwork();
     const env = await containerEnvironment(this.request, this.region, this.settings.passAwsCredentials === true);
     await Promise.all(this.hosts.map(async (host) => (host.container = await this.createContainer(host, network, env))));
@@ -364,15 +396,17 @@ export class LocalRun {
 
     const pipeControllers = this.hosts.map(() => new AbortController());
     const pipes: Promise<void>[] = [];
-    const attached: Promise<{ finished: Promise<void> }>[] = [];
+    // Podman: attached before they start, as `podman run` does (its followed logs end up to a
+    // second after the exit). Docker: followed logs, which keep stdout and stderr in order.
+    const early = (await attachFirst) ? await Promise.all(this.hosts.map((host) => this.attach(host, 'attach'))) : undefined;
     // All hosts start together, as SageMaker's instances do (their names already resolve).
     await Promise.all(this.hosts.map((host) => host.container!.start())).catch(async (error: unknown) => {
       // Nothing ran, so there is nothing to package (no "Uploading", no empty model.tar.gz).
       this.doc = { ...this.doc, TrainingStartTime: undefined };
       throw await explainStartFailure(error, this.hosts[0]!.container!);
     });
+    const outputs = (early ?? (await Promise.all(this.hosts.map((host) => this.attach(host, 'logs'))))).map((a) => a.finished);
     for (const [index, host] of this.hosts.entries()) {
-      attached.push(this.attach(host));
       if (this.staged) {
         pipes.push(
           this.staged.feedPipes(index, pipeControllers[index]!.signal).catch((error: unknown) => {
@@ -381,10 +415,9 @@ export class LocalRun {
         );
       }
     }
-    const outputs = (await Promise.all(attached)).map((a) => a.finished);
     await Promise.all(
       this.hosts.map(async (host, index) => {
-        host.exitCode = await exitCodeOf(host.container!);
+        host.exitCode = await exitCodeOf(host.container!, outputs[index]);
         pipeControllers[index]!.abort();
         const firstFailure = host.exitCode !== 0 && !this.stopReason && !this.failureReason && !this.failedHost;
         if (firstFailure) {
@@ -395,7 +428,7 @@ export class LocalRun {
           this.killTimer ??= setTimeout(() => void this.signalAll('SIGKILL'), grace * 1000);
         }
         // The engine may report the exit before the last lines reached us: the reason quotes them.
-        await drainOutput(host, outputs[index]!);
+        await drainOutput(host, outputs[index]!, () => this.outputHeld);
         if (!this.engine.local) await this.collectRemote(host);
         const complete = await readCompleteLog(this.engine.docker, host.container!, host.name);
         if (complete && complete.length > host.received) this.recoverLines(host, complete);
@@ -410,9 +443,18 @@ export class LocalRun {
 
   /**
    * The live stream dropped lines of this host (log-recovery.ts): its record lines are replaced
-   * at the end, and its metrics and last lines (for the failure reason) come from the whole log.
+   * at the end. When the stream only ended early, the missing tail is also emitted as log and
+   * metric events; with gaps inside, metrics and last lines (for the failure reason) are
+   * recomputed from the whole log.
    */
   private recoverLines(host: HostRun, complete: LogLine[]): void {
+    const received = host.received;
+    if (received === 0 || complete[received - 1]?.message === host.lastLines.at(-1)) {
+      // The live stream gave a prefix (it ended early): the rest is new to every listener too.
+      for (const line of complete.slice(received)) this.onLine(line, host);
+      host.complete = complete;
+      return;
+    }
     host.complete = complete;
     host.lastLines = complete.slice(-LAST_LINES_KEPT).map((l) => l.message);
     const others = this.samples.filter((sample) => sample.host !== host.name);
@@ -463,8 +505,14 @@ export class LocalRun {
       }
     };
     const [model] = await Promise.all([
-      pack('model', this.hosts.map((h) => path.join(h.dir, 'model'))),
-      pack('output', this.hosts.map((h) => path.join(h.dir, 'output', 'data'))),
+      pack(
+        'model',
+        this.hosts.map((h) => path.join(h.dir, 'model')),
+      ),
+      pack(
+        'output',
+        this.hosts.map((h) => path.join(h.dir, 'output', 'data')),
+      ),
     ]);
     if (model) this.doc = { ...this.doc, ModelArtifacts: { S3ModelArtifacts: model.uri } };
     try {
@@ -523,25 +571,30 @@ export class LocalRun {
     await this.persist();
     await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
     const complete = new Map(this.hosts.flatMap((h) => (h.complete ? [[h.name, h.complete] as const] : [])));
-    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) => this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`));
+    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) =>
+      this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`),
+    );
     return this.snapshot();
   }
 }
 
-type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
-
 /**
- * A container's multiplexed output from its first byte, read by following its logs (which
- * replay everything printed so far and end when the container exits). Attaching instead races
- * the container's start on Podman (refused mid-start, or reset for very fast exits) and its
- * stream may outlive the container.
+ * Waits for a host's output to end with its container; closes it once it has been silent for
+ * OUTPUT_DRAIN_MS (some engines keep it open) — never while lines are still arriving or held.
  */
-/** Waits for a host's output to end with its container; closes it if it lingers (some engines keep it open). */
-async function drainOutput(host: HostRun, finished: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), OUTPUT_DRAIN_MS)));
-  if ((await Promise.race([finished, timeout])) === 'timeout') host.output?.destroy?.();
-  clearTimeout(timer);
+async function drainOutput(host: HostRun, finished: Promise<void>, held: () => boolean): Promise<void> {
+  let ended = false;
+  void finished.then(() => (ended = true));
+  while (!ended) {
+    const silentFor = Date.now() - (host.lastOutput ?? 0);
+    if (silentFor >= OUTPUT_DRAIN_MS && !held()) {
+      host.output?.destroy?.();
+      break;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(50, OUTPUT_DRAIN_MS - silentFor))))]);
+    clearTimeout(timer);
+  }
   await finished;
 }
 
@@ -553,15 +606,6 @@ function removeContainer(container: Docker.Container): Promise<void> {
   );
 }
 
-export async function openOutput(container: Docker.Container): Promise<OutputStream> {
-  return (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as OutputStream;
-}
-
-/** The exit code of a container, also when the engine's wait never answers (see exit-watch.ts). */
-export function exitCodeOf(container: Docker.Container): Promise<number> {
-  return waitForExit(container);
-}
-
 function closeStream(stream: WriteStream): Promise<void> {
   return new Promise((resolve) => stream.end(() => resolve()));
 }
@@ -569,6 +613,9 @@ function closeStream(stream: WriteStream): Promise<void> {
 /** FailureReason text for an error raised before or around the containers. */
 function failureText(error: unknown): string {
   const message = (error as Error).message ?? String(error);
-  const kind = error instanceof SagekitError || (error as Error).name === 'ImageError' || (error as Error).name === 'ChannelDataError' ? 'ClientError' : 'InternalServerError';
+  const kind =
+    error instanceof SagekitError || (error as Error).name === 'ImageError' || (error as Error).name === 'ChannelDataError'
+      ? 'ClientError'
+      : 'InternalServerError';
   return `${kind}: ${message}`.slice(0, FAILURE_REASON_MAX);
 }

@@ -4,8 +4,14 @@
  * path-style addressing when a custom endpoint is configured, which MinIO, LocalStack and
  * s3rver need for bucket names that are not DNS names.
  */
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { quietAwsSdkWarnings } from '../util/quiet-warnings.js';
+
+// Loaded on first use: a local job with file:// data and `--help` never pay for the S3 client.
+// A synchronous require keeps createS3Client synchronous; `import` of this CommonJS package
+// resolves to the same module instance, so the SDK is never loaded twice.
+const require = createRequire(import.meta.url);
 
 /** True when the environment points S3 at a non-AWS endpoint. */
 export function hasCustomS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -23,5 +29,6 @@ export function createS3Client(overrides: S3ClientConfig = {}): S3Client {
   if (!config.region && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION && hasCustomS3Endpoint()) {
     config.region = 'us-east-1';
   }
-  return new S3Client(config);
+  const { S3Client: Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  return new Client(config);
 }

@@ -9,8 +9,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client, type _Object } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client, _Object } from '@aws-sdk/client-s3';
 import type { Progress } from '../events.js';
 import type { S3Location } from './uri.js';
 
@@ -27,23 +26,19 @@ export interface TransferOptions {
 
 /** Every object under `prefix` (all pages), in the order S3 lists them (lexicographic by key). */
 export async function* listObjects(s3: S3Client, location: S3Location, signal?: AbortSignal): AsyncGenerator<_Object> {
+  // The SDK is loaded when S3 is used, not when a local job or the CLI starts.
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   let token: string | undefined;
   do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, ContinuationToken: token }),
-      { abortSignal: signal },
-    );
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, ContinuationToken: token }), { abortSignal: signal });
     for (const object of page.Contents ?? []) yield object;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
 
 /** Opens an object as a stream (for Pipe mode and unpacking without a temp file). */
-export async function openObjectStream(
-  s3: S3Client,
-  location: S3Location,
-  signal?: AbortSignal,
-): Promise<{ body: Readable; size: number | undefined }> {
+export async function openObjectStream(s3: S3Client, location: S3Location, signal?: AbortSignal): Promise<{ body: Readable; size: number | undefined }> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
     abortSignal: signal,
   });
@@ -73,12 +68,7 @@ export function progressCounter(kind: Progress['kind'], label: string, total: nu
 }
 
 /** Downloads one object to `file` (parent directories created, written atomically). */
-export async function downloadObject(
-  s3: S3Client,
-  location: S3Location,
-  file: string,
-  options: TransferOptions = {},
-): Promise<number> {
+export async function downloadObject(s3: S3Client, location: S3Location, file: string, options: TransferOptions = {}): Promise<number> {
   await mkdir(path.dirname(file), { recursive: true });
   const { body, size } = await openObjectStream(s3, location, options.signal);
   const temp = `${file}.sagekit-part`;
@@ -103,6 +93,7 @@ export async function uploadBody(
   options: TransferOptions & { total?: number; contentType?: string; kmsKeyId?: string; metadata?: Record<string, string> } = {},
 ): Promise<void> {
   const label = options.label ?? `s3://${location.bucket}/${location.key}`;
+  const { Upload } = await import('@aws-sdk/lib-storage');
   const upload = new Upload({
     client: s3,
     params: {

@@ -1,6 +1,5 @@
 /** Finds a job by name for describe/logs/stop: the local record first, then SageMaker. */
 import type { Command } from 'commander';
-import { Estimator } from '../../estimator/estimator.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
 import { oneOf } from '../flag-checks.js';
@@ -27,7 +26,9 @@ export async function attachJob(name: string, flags: JobFlags, context: CliConte
     const { Session } = await import('../../aws/session.js');
     session = new Session({ region: flags.region });
   }
-  return Estimator.attach(name, {
+  // Loaded here, not at start-up; and not the estimator, which would bring the validator along.
+  const { attachJob: attach } = await import('../../estimator/attach.js');
+  return attach(name, {
     ...(flags.backend && { backend: flags.backend }),
     ...(stateDir && { stateDir }),
     ...(session && { session }),

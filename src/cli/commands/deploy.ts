@@ -5,16 +5,10 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadJobFile } from '../../config/job-file.js';
 import type { DeployOptions } from '../../deploy/options.js';
-import { validateDeployOptions } from '../../deploy/options.js';
-import { deployRequests } from '../../deploy/requests.js';
-import { modelSourceFromOptions } from '../../deploy/source.js';
 import { UsageError } from '../../errors.js';
-import { validateOptions } from '../../estimator/validate.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../action.js';
-import { deployJob } from './deploy-run.js';
 
 /** Flags of `sagekit deploy`. */
 export interface DeployFlags {
@@ -78,6 +72,14 @@ export function deployOptionsFromFlags(flags: DeployFlags, base: DeployOptions =
 /** `--config job.yaml --dry-run`: the three requests of the file's job and `deploy:` section. */
 async function dryRun(flags: DeployFlags, context: CliContext): Promise<number> {
   if (!flags.config) throw new UsageError('--dry-run needs --config <job file> (the job and its deploy: section)');
+  // Loaded here, not when the CLI starts (`sagekit --help` needs none of it).
+  const [{ loadJobFile }, { validateOptions }, { validateDeployOptions }, { deployRequests }, { modelSourceFromOptions }] = await Promise.all([
+    import('../../config/job-file.js'),
+    import('../../estimator/validate.js'),
+    import('../../deploy/options.js'),
+    import('../../deploy/requests.js'),
+    import('../../deploy/source.js'),
+  ]);
   const loaded = await loadJobFile(flags.config);
   const source = path.relative(process.cwd(), loaded.file) || loaded.file;
   const options = validateOptions({ ...loaded.options, ...(flags.region && { region: flags.region }) }, source);
@@ -91,7 +93,7 @@ async function dryRun(flags: DeployFlags, context: CliContext): Promise<number> 
 export function registerDeploy(program: Command, context: CliContext, wrap: ActionWrapper): void {
   program
     .command('deploy [job]')
-    .description('deploy a trained job\'s model to an endpoint: on this machine (--instance-type local) or on SageMaker (ml.*)')
+    .description("deploy a trained job's model to an endpoint: on this machine (--instance-type local) or on SageMaker (ml.*)")
     .option('-c, --config <file>', 'job file: deploy its job, with its deploy: section as defaults')
     .option('--dry-run', 'print {CreateModel, CreateEndpointConfig, CreateEndpoint} as JSON and contact nothing (needs --config)')
     .option('--instance-type <type>', 'local (this machine) or an ml.* type (default: local for a local job)')
@@ -116,6 +118,7 @@ Examples:
     .action(
       wrap(async (job: string | undefined, flags: DeployFlags) => {
         if (flags.dryRun) return dryRun(flags, context);
+        const { deployJob } = await import('./deploy-run.js');
         return deployJob(job, flags, context);
       }),
     );

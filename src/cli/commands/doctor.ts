@@ -27,7 +27,9 @@ export function registerDoctor(program: Command, context: CliContext, wrap: Acti
         ]);
         const engine = await connectEngine(flags.engineHost);
         const info = await engineInfo(engine.docker);
-        const others = (await discoverEngines()).found.filter((e) => e.host !== engine.host).map((e) => ({ host: e.host, source: e.source, kind: e.info.kind, version: e.info.version }));
+        const others = (await discoverEngines()).found
+          .filter((e) => e.host !== engine.host)
+          .map((e) => ({ host: e.host, source: e.source, kind: e.info.kind, version: e.info.version }));
         const checks = await runEngineChecks(engine, flags.image ?? DEFAULT_CHECK_IMAGE);
         const failed = checks.some((c) => c.status === 'failed');
         if (context.flags().json) {

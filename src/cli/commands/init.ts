@@ -8,7 +8,11 @@ import type { CliContext } from '../context.js';
 import { initTemplates } from '../init-templates.js';
 import type { ActionWrapper } from '../action.js';
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Registers `sagekit init`. */
 export function registerInit(program: Command, context: CliContext, wrap: ActionWrapper): void {

@@ -36,7 +36,7 @@ async function requestBody(flags: InvokeFlags): Promise<Uint8Array | string> {
 export function registerInvoke(program: Command, context: CliContext, wrap: ActionWrapper): void {
   program
     .command('invoke <endpoint>')
-    .description('send a request to an endpoint (local or SageMaker) and print the model\'s answer on stdout')
+    .description("send a request to an endpoint (local or SageMaker) and print the model's answer on stdout")
     .option('--content-type <type>', 'content type of the body', 'application/json')
     .option('--accept <type>', 'content type to ask the model for')
     .option('--body <text>', 'request body')

@@ -7,7 +7,7 @@ import { attachJob, withJobFlags, type JobFlags } from './attach.js';
 
 /** Registers `sagekit logs`. */
 export function registerLogs(program: Command, context: CliContext, wrap: ActionWrapper): void {
-  withJobFlags(program.command('logs <name>').description('print a job\'s logs from every host (--json: one JSON object per line)'))
+  withJobFlags(program.command('logs <name>').description("print a job's logs from every host (--json: one JSON object per line)"))
     .option('-f, --follow', 'keep printing new lines until the job ends')
     .addHelpText('after', '\nExamples:\n  $ sagekit logs my-job\n  $ sagekit logs my-job --follow | grep loss')
     .action(

@@ -45,7 +45,11 @@ export function registerRemove(program: Command, context: CliContext, wrap: Acti
         const { parseAge, pruneLocalJobs } = await import('../../local/remove.js');
         const olderThanMs = flags.olderThan === undefined ? undefined : parseAge(flags.olderThan);
         const stateDir = context.flags().stateDir;
-        const pruned = await pruneLocalJobs({ ...(stateDir && { stateDir }), ...(olderThanMs !== undefined && { olderThanMs }), dryRun: flags.dryRun === true });
+        const pruned = await pruneLocalJobs({
+          ...(stateDir && { stateDir }),
+          ...(olderThanMs !== undefined && { olderThanMs }),
+          dryRun: flags.dryRun === true,
+        });
         if (context.flags().json) {
           context.printJson({ removed: flags.dryRun ? [] : pruned.map((p) => p.name), ...(flags.dryRun && { wouldRemove: pruned.map((p) => p.name) }) });
           return 0;

@@ -63,7 +63,9 @@ export async function startDetachedLocalJob(estimator: Estimator, context: CliCo
       const output = (await readFile(errFile, 'utf8').catch(() => '')).trim();
       await rm(dir, { recursive: true, force: true });
       throw new EnvironmentError(
-        exited !== undefined ? `the background job runner exited before ${name} started${output ? `:\n${output}` : ''}` : `${name} did not start within ${timeoutMs / 1000}s`,
+        exited !== undefined
+          ? `the background job runner exited before ${name} started${output ? `:\n${output}` : ''}`
+          : `${name} did not start within ${timeoutMs / 1000}s`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

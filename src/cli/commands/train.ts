@@ -4,11 +4,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
-import { loadJobFile } from '../../config/job-file.js';
 import { UsageError } from '../../errors.js';
-import { Estimator } from '../../estimator/estimator.js';
 import { isLocalJob, jobInstanceTypes, type EstimatorOptions } from '../../estimator/options.js';
-import { validateOptions } from '../../estimator/validate.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
@@ -39,7 +36,10 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
-  if (!flags.config) throw new UsageError("required option '-c, --config <file>' not specified, nor a job file argument", 'sagekit train job.yaml (or --config job.yaml)');
+  if (!flags.config)
+    throw new UsageError("required option '-c, --config <file>' not specified, nor a job file argument", 'sagekit train job.yaml (or --config job.yaml)');
+  // The job-file parser and the validator (YAML, zod) load when a job is read, not at start-up.
+  const [{ loadJobFile }, { validateOptions }] = await Promise.all([import('../../config/job-file.js'), import('../../estimator/validate.js')]);
   const loaded = await loadJobFile(flags.config, overrides);
   const options = { ...loaded.options };
   if (flags.jobName) options.jobName = flags.jobName;
@@ -140,7 +140,7 @@ async function waitWithInterrupts(job: TrainingJob, context: CliContext, flags: 
 
 async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   const { term } = context;
-  const options = await loadJob(flags);
+  const [options, { Estimator }] = await Promise.all([loadJob(flags), import('../../estimator/estimator.js')]);
   // The global --state-dir holds this job's record too, as it does for describe/logs/list.
   const stateDir = context.flags().stateDir;
   if (stateDir) options.local = { ...(options.local as LocalRunSettings | undefined), stateDir: path.resolve(stateDir) };
@@ -193,7 +193,10 @@ export function registerTrain(program: Command, context: CliContext, wrap: Actio
     .command('train [file]')
     .description('validate a job file, then run it locally (instanceType: local) or on SageMaker (ml.*)')
     .option('-c, --config <file>', 'job file (YAML or JSON); or give it as the first argument')
-    .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)')
+    .option(
+      '--dry-run',
+      'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)',
+    )
     .option('--no-wait', 'return as soon as the job started (prints its name)')
     .option('--job-name <name>', 'fixed job name (default: <base>-<timestamp>)')
     .option('--instance-type <type>', 'override instanceType: local, local_gpu or ml.*')

@@ -1,6 +1,5 @@
 /** Reading a channel's manifest file (ManifestFile or AugmentedManifestFile) from S3 or disk. */
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { fileUriToPath, isFileUri, parseS3Uri } from '../../s3/uri.js';
 import type { SourceContext } from './source-types.js';
 
@@ -9,6 +8,7 @@ export async function readManifestText(ctx: SourceContext, fail: (message: strin
   try {
     if (isFileUri(ctx.uri)) return await readFile(fileUriToPath(ctx.uri), 'utf8');
     const location = parseS3Uri(ctx.uri);
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const response = await ctx.s3().send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
       abortSignal: ctx.signal,
     });

@@ -55,4 +55,3 @@ export interface SourceContext {
   /** `AttributeNames` of an augmented manifest channel. */
   attributeNames?: readonly string[] | undefined;
 }
-

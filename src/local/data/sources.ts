@@ -43,7 +43,11 @@ export async function classifySource(ctx: SourceContext, dataType: string | unde
   const { uri } = ctx;
   const type = dataType ?? 'S3Prefix';
   if (type === 'Converse') {
-    throw new ChannelDataError(ctx.channel, uri, `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`);
+    throw new ChannelDataError(
+      ctx.channel,
+      uri,
+      `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`,
+    );
   }
   if (type !== 'S3Prefix' && type !== 'ManifestFile' && type !== 'AugmentedManifestFile') {
     throw new ChannelDataError(ctx.channel, uri, `unknown S3DataType ${JSON.stringify(type)}`);

@@ -4,6 +4,8 @@
  * says what was tried and how to start one.
  */
 import { existsSync } from 'node:fs';
+// Before dockerode: defers the parts of it a job never calls (see lean-dockerode.ts).
+import './lean-dockerode.js';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import { clientOptions } from './client-options.js';
@@ -92,10 +94,7 @@ export interface FoundEngine extends Engine {
  * Every candidate that answers (not just the first), with its kind and version: for
  * `sagekit doctor` and for running the test suite once per engine.
  */
-export async function discoverEngines(
-  env: NodeJS.ProcessEnv = process.env,
-  extra: EngineCandidate[] = [],
-): Promise<{ found: FoundEngine[]; tried: string[] }> {
+export async function discoverEngines(env: NodeJS.ProcessEnv = process.env, extra: EngineCandidate[] = []): Promise<{ found: FoundEngine[]; tried: string[] }> {
   const found: FoundEngine[] = [];
   const tried: string[] = [];
   const candidates = [...engineCandidates(env), ...extra.filter((e) => !engineCandidates(env).some((c) => c.host === e.host))];
