@@ -26,7 +26,13 @@ const RSS_RUNS = 3;
 /** Writes a job file and returns a function that runs it through the CLI. */
 async function cliJob(dir: string, engine: BenchEngine, name: string, options: Record<string, unknown>, probe?: string) {
   const file = path.join(dir, `${name}.json`);
-  const job = { imageUri: BENCH_IMAGE, instanceType: 'local', outputPath: path.join(dir, 'out'), local: { stateDir: path.join(dir, 'state'), pull: 'never' }, ...options };
+  const job = {
+    imageUri: BENCH_IMAGE,
+    instanceType: 'local',
+    outputPath: path.join(dir, 'out'),
+    local: { stateDir: path.join(dir, 'state'), pull: 'never' },
+    ...options,
+  };
   await writeFile(file, JSON.stringify(job));
   const env = { ...process.env, DOCKER_HOST: engine.host, ...(probe && { SAGEKIT_BENCH_PROBE_FILE: probe }) };
   const args = [...(probe ? ['--import', path.join(ROOT, 'bench/rss-probe.mjs')] : []), BIN, 'train', '--config', file];
@@ -68,16 +74,41 @@ async function timeRows(engine: BenchEngine, dir: string): Promise<BenchResult[]
   rows.push(
     failure
       ? failedRow(`${tag} one-host job, whole CLI`, bareOne, 1.3, failure)
-      : row(`${tag} one-host job, whole CLI`, bareOne, single.subject, single.baseline, 1.3, `sagekit ${single.subject.toFixed(0)} ms, bare ${single.baseline.toFixed(0)} ms (medians of ${RUNS}, alternated)`),
+      : row(
+          `${tag} one-host job, whole CLI`,
+          bareOne,
+          single.subject,
+          single.baseline,
+          1.3,
+          `sagekit ${single.subject.toFixed(0)} ms, bare ${single.baseline.toFixed(0)} ms (medians of ${RUNS}, alternated)`,
+        ),
   );
   const failure4 = parallel.baselineFailure ?? parallel.subjectFailure;
   if (failure4) {
     rows.push(failedRow(`${tag} 4-host job, whole CLI`, bareFour, 1.3, failure4));
   } else {
-    rows.push(row(`${tag} 4-host job, whole CLI`, bareFour, parallel.subject, parallel.baseline, 1.3, `sagekit ${parallel.subject.toFixed(0)} ms, bare ${parallel.baseline.toFixed(0)} ms`));
+    rows.push(
+      row(
+        `${tag} 4-host job, whole CLI`,
+        bareFour,
+        parallel.subject,
+        parallel.baseline,
+        1.3,
+        `sagekit ${parallel.subject.toFixed(0)} ms, bare ${parallel.baseline.toFixed(0)} ms`,
+      ),
+    );
     if (!failure) {
       const engineScaling = (parallel.baseline / single.baseline).toFixed(2);
-      rows.push(row(`${tag} 4-host vs 1-host job`, '1-host sagekit job', parallel.subject, single.subject, 1.5, `4 hosts ${parallel.subject.toFixed(0)} ms, 1 host ${single.subject.toFixed(0)} ms; the engine alone: ${engineScaling}x for 4 parallel runs vs 1`));
+      rows.push(
+        row(
+          `${tag} 4-host vs 1-host job`,
+          '1-host sagekit job',
+          parallel.subject,
+          single.subject,
+          1.5,
+          `4 hosts ${parallel.subject.toFixed(0)} ms, 1 host ${single.subject.toFixed(0)} ms; the engine alone: ${engineScaling}x for 4 parallel runs vs 1`,
+        ),
+      );
     }
   }
   return rows;
@@ -104,7 +135,10 @@ async function rssRows(engine: BenchEngine, dir: string): Promise<BenchResult[]>
     for (const [kind, run] of Object.entries(kinds) as Array<[keyof typeof kinds, () => Promise<ProcessRun>]>) {
       const result = await run();
       if (result.code !== 0) {
-        return [failedRow(`${tag} peak RSS, 2 GiB channel`, 'empty job', 1.2, result), failedRow(`${tag} peak RSS, 200 000 log lines`, 'empty job', 1.2, result)];
+        return [
+          failedRow(`${tag} peak RSS, 2 GiB channel`, 'empty job', 1.2, result),
+          failedRow(`${tag} peak RSS, 200 000 log lines`, 'empty job', 1.2, result),
+        ];
       }
       peaks[kind].push((JSON.parse(await readFile(probe, 'utf8')) as { maxRssKb: number }).maxRssKb);
     }
@@ -112,7 +146,14 @@ async function rssRows(engine: BenchEngine, dir: string): Promise<BenchResult[]>
   const [emptyKb, bigKb, logsKb] = [median(peaks.empty), median(peaks.big), median(peaks.logs)];
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   return [
-    row(`${tag} peak RSS, 2 GiB channel`, 'same job, empty channel', bigKb, emptyKb, 1.2, `${mb(bigKb)} vs ${mb(emptyKb)} (whole CLI process, medians of ${RSS_RUNS})`),
+    row(
+      `${tag} peak RSS, 2 GiB channel`,
+      'same job, empty channel',
+      bigKb,
+      emptyKb,
+      1.2,
+      `${mb(bigKb)} vs ${mb(emptyKb)} (whole CLI process, medians of ${RSS_RUNS})`,
+    ),
     row(`${tag} peak RSS, 200 000 log lines`, 'same job, no log lines', logsKb, emptyKb, 1.2, `${mb(logsKb)} vs ${mb(emptyKb)}`),
   ];
 }
@@ -120,7 +161,14 @@ async function rssRows(engine: BenchEngine, dir: string): Promise<BenchResult[]>
 /** Every engine row, for each engine that answers. */
 export async function run(): Promise<BenchResult[]> {
   const { found, missing } = await availableEngines();
-  const results: BenchResult[] = missing.map((m) => ({ name: `job rows on ${m}`, baseline: '-', ratio: NaN, goal: '-', pass: true, details: 'skipped: engine not answering here' }));
+  const results: BenchResult[] = missing.map((m) => ({
+    name: `job rows on ${m}`,
+    baseline: '-',
+    ratio: NaN,
+    goal: '-',
+    pass: true,
+    details: 'skipped: engine not answering here',
+  }));
   for (const engine of found) {
     const dir = await mkdtemp(path.join(os.tmpdir(), `sagekit-bench-cli-${engine.name}-`));
     try {
@@ -131,7 +179,14 @@ export async function run(): Promise<BenchResult[]> {
       console.error(`  ${engine.name}: peak memory…`);
       results.push(...(await rssRows(engine, dir)));
     } catch (error) {
-      results.push({ name: `[${engine.name}] job rows`, baseline: '-', ratio: NaN, goal: '-', pass: false, details: `FAILED: ${(error as Error).message.split('\n')[0]}` });
+      results.push({
+        name: `[${engine.name}] job rows`,
+        baseline: '-',
+        ratio: NaN,
+        goal: '-',
+        pass: false,
+        details: `FAILED: ${(error as Error).message.split('\n')[0]}`,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

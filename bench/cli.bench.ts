@@ -24,7 +24,11 @@ function record(index: number): DescribeTrainingJobResponse {
   const created = new Date(Date.UTC(2026, 0, 1) + index * 60_000);
   const at = (seconds: number) => new Date(created.getTime() + seconds * 1000);
   const name = `bench-job-${String(index).padStart(4, '0')}`;
-  const transitions = (['Starting', 'Downloading', 'Training', 'Uploading', 'Completed'] as const).map((status, i) => ({ Status: status, StartTime: at(i), StatusMessage: `${status} the training job` }));
+  const transitions = (['Starting', 'Downloading', 'Training', 'Uploading', 'Completed'] as const).map((status, i) => ({
+    Status: status,
+    StartTime: at(i),
+    StatusMessage: `${status} the training job`,
+  }));
   return {
     TrainingJobName: name,
     TrainingJobArn: `arn:aws:sagemaker:local:000000000000:training-job/${name}`,
@@ -74,7 +78,10 @@ export async function run(): Promise<BenchResult[]> {
       await writeDescribe(new JobPaths(stateDir, doc.TrainingJobName!), doc);
     }
     const job = path.join(dir, 'job.json');
-    await writeFile(job, JSON.stringify({ imageUri: 'localhost/sagekit-bench:latest', instanceType: 'local', outputPath: path.join(dir, 'out'), hyperparameters: { epochs: 3 } }));
+    await writeFile(
+      job,
+      JSON.stringify({ imageUri: 'localhost/sagekit-bench:latest', instanceType: 'local', outputPath: path.join(dir, 'out'), hyperparameters: { epochs: 3 } }),
+    );
     const env = { ...process.env, SAGEKIT_STATE_DIR: stateDir };
     return [
       await rowFor('sagekit --help', ['--help'], 2, env),

@@ -53,7 +53,10 @@ export async function availableEngines(): Promise<{ found: BenchEngine[]; missin
   const found: BenchEngine[] = [];
   const missing: string[] = [];
   for (const engine of CANDIDATES.filter((c) => !wanted || wanted.includes(c.name))) {
-    const cli = await execFileAsync('sh', ['-c', `command -v ${engine.cli}`]).then(() => true, () => false);
+    const cli = await execFileAsync('sh', ['-c', `command -v ${engine.cli}`]).then(
+      () => true,
+      () => false,
+    );
     if (cli && (await pings(engine.host.slice('unix://'.length)))) found.push(engine);
     else missing.push(`${engine.name} (${engine.host}${cli ? '' : `, no ${engine.cli} CLI`})`);
   }
@@ -61,7 +64,10 @@ export async function availableEngines(): Promise<{ found: BenchEngine[]; missin
 }
 
 async function hasImage(engine: BenchEngine, image: string): Promise<boolean> {
-  return execFileAsync(engine.cli, ['image', 'inspect', image], { env: engine.cliEnv }).then(() => true, () => false);
+  return execFileAsync(engine.cli, ['image', 'inspect', image], { env: engine.cliEnv }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Builds the busybox base (when missing, through the engine API) and the benchmark image on `engine`. */

@@ -27,7 +27,13 @@ async function bare(engine: BenchEngine, count: number): Promise<number> {
 }
 
 async function inProcess(engine: BenchEngine, dir: string, options: Record<string, unknown>): Promise<number> {
-  const full = { imageUri: BENCH_IMAGE, instanceType: 'local', outputPath: path.join(dir, 'out'), local: { stateDir: path.join(dir, 'state'), pull: 'never' }, ...options };
+  const full = {
+    imageUri: BENCH_IMAGE,
+    instanceType: 'local',
+    outputPath: path.join(dir, 'out'),
+    local: { stateDir: path.join(dir, 'state'), pull: 'never' },
+    ...options,
+  };
   const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/job-child.ts'), JSON.stringify(full)], {
     cwd: ROOT,
     env: { ...process.env, DOCKER_HOST: engine.host, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -54,8 +60,22 @@ export async function run(): Promise<BenchResult[]> {
     }
     const [one, bareOne, four, bareFour] = [median(ones), median(bares), median(fours), median(bareFours)];
     return [
-      { name: `${tag} one-host job`, baseline: `${engine.cli} run --rm IMAGE train`, ratio: one / bareOne, goal: '<= 1.3x', pass: one / bareOne <= 1.3, details: `job ${one.toFixed(0)} ms (Node start-up and module loading excluded), bare ${bareOne.toFixed(0)} ms` },
-      { name: `${tag} 4-host job`, baseline: `4 parallel ${engine.cli} run`, ratio: four / bareFour, goal: '<= 1.3x', pass: four / bareFour <= 1.3, details: `job ${four.toFixed(0)} ms, bare ${bareFour.toFixed(0)} ms` },
+      {
+        name: `${tag} one-host job`,
+        baseline: `${engine.cli} run --rm IMAGE train`,
+        ratio: one / bareOne,
+        goal: '<= 1.3x',
+        pass: one / bareOne <= 1.3,
+        details: `job ${one.toFixed(0)} ms (Node start-up and module loading excluded), bare ${bareOne.toFixed(0)} ms`,
+      },
+      {
+        name: `${tag} 4-host job`,
+        baseline: `4 parallel ${engine.cli} run`,
+        ratio: four / bareFour,
+        goal: '<= 1.3x',
+        pass: four / bareFour <= 1.3,
+        details: `job ${four.toFixed(0)} ms, bare ${bareFour.toFixed(0)} ms`,
+      },
     ];
   } catch (error) {
     return [{ name: `${tag} job rows`, baseline: '-', ratio: NaN, goal: '-', pass: false, details: `FAILED: ${(error as Error).message.split('\n')[0]}` }];

@@ -21,7 +21,6 @@ import { isMain, printResults, type BenchResult } from './result.js';
 
 const execFileAsync = promisify(execFile);
 
-
 const GOAL = 0.8;
 const RUNS = 2;
 
@@ -94,7 +93,6 @@ export async function run(): Promise<BenchResult[]> {
     await rm(root, { recursive: true, force: true });
   }
 }
-
 
 if (isMain(import.meta.url)) {
   printResults(await run());

@@ -21,7 +21,6 @@ import { makeFifo } from '../src/local/data/fifo.js';
 import { stageInputs } from '../src/local/data/stage-inputs.js';
 import { isMain, printResults, type BenchResult } from './result.js';
 
-
 const GOAL = 0.8;
 const RUNS = 3;
 
@@ -119,7 +118,6 @@ export async function run(): Promise<BenchResult[]> {
     await rm(root, { recursive: true, force: true });
   }
 }
-
 
 if (isMain(import.meta.url)) {
   printResults(await run());

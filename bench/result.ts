@@ -14,7 +14,14 @@ export interface BenchResult {
 /** Prints results as a table. */
 export function printResults(results: readonly BenchResult[]): void {
   console.table(
-    results.map((r) => ({ benchmark: r.name, baseline: r.baseline, ratio: Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}x` : 'n/a', goal: r.goal, pass: r.pass ? 'yes' : 'NO', details: r.details ?? '' })),
+    results.map((r) => ({
+      benchmark: r.name,
+      baseline: r.baseline,
+      ratio: Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}x` : 'n/a',
+      goal: r.goal,
+      pass: r.pass ? 'yes' : 'NO',
+      details: r.details ?? '',
+    })),
   );
 }
 

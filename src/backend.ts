@@ -4,7 +4,7 @@
  * of the SageMaker API, and returns a started {@link TrainingJob}.
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import type { ScriptCode } from './estimator/script-mode.js';
+import type { ScriptCode } from './code/script-code.js';
 import type { JobEvents } from './events.js';
 import type { TrainingJob } from './job.js';
 

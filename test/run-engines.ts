@@ -8,7 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { testEngines } from './setup/engines.js';
 
-const KINDS = (process.env.SAGEKIT_TEST_ENGINES ?? 'podman,docker').split(',').map((k) => k.trim()).filter(Boolean);
+const KINDS = (process.env.SAGEKIT_TEST_ENGINES ?? 'podman,docker')
+  .split(',')
+  .map((k) => k.trim())
+  .filter(Boolean);
 
 const { byKind, tried } = await testEngines();
 const passes = KINDS.map((kind) => ({ kind, engine: byKind.get(kind) }));

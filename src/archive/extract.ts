@@ -11,7 +11,10 @@ import * as tar from 'tar';
 
 /** Raised when an archive entry would escape the destination directory. */
 export class UnsafeArchiveError extends Error {
-  constructor(readonly entry: string, reason: string) {
+  constructor(
+    readonly entry: string,
+    reason: string,
+  ) {
     super(`refusing archive entry ${JSON.stringify(entry)}: ${reason}`);
     this.name = 'UnsafeArchiveError';
   }

@@ -87,7 +87,12 @@ export async function createAwsEndpoint(options: CreateEndpointOptions): Promise
     }
     if (status === 'InService' || options.wait === false) return doc;
     if (status === 'Failed' || status === 'OutOfService') {
-      throw new EndpointError({ endpointName: name, status, failureReason: doc.FailureReason, hint: `see its logs in CloudWatch (/aws/sagemaker/Endpoints/${name}); remove it with: sagekit endpoints delete ${name}` });
+      throw new EndpointError({
+        endpointName: name,
+        status,
+        failureReason: doc.FailureReason,
+        hint: `see its logs in CloudWatch (/aws/sagemaker/Endpoints/${name}); remove it with: sagekit endpoints delete ${name}`,
+      });
     }
     await sleep((options.pollSeconds ?? 30) * 1000, options.signal);
     if (options.signal?.aborted) return doc;
@@ -96,7 +101,11 @@ export async function createAwsEndpoint(options: CreateEndpointOptions): Promise
 }
 
 /** Deletes an endpoint, then (unless told not to) its endpoint config and the models of its variants. */
-export async function deleteAwsEndpoint(session: Session, name: string, options: { deleteModel?: boolean; deleteEndpointConfig?: boolean } = {}): Promise<void> {
+export async function deleteAwsEndpoint(
+  session: Session,
+  name: string,
+  options: { deleteModel?: boolean; deleteEndpointConfig?: boolean } = {},
+): Promise<void> {
   const sagemaker = session.sagemaker();
   const endpoint = await describeAwsEndpoint(session, name);
   const configName = endpoint.EndpointConfigName!;
@@ -113,7 +122,9 @@ export async function deleteAwsEndpoint(session: Session, name: string, options:
 
 /** Endpoints on SageMaker, newest first. */
 export async function listAwsEndpoints(session: Session, maxResults = 50): Promise<EndpointSummary[]> {
-  const answer = await call('endpoints', () => session.sagemaker().send(new ListEndpointsCommand({ MaxResults: maxResults, SortBy: 'CreationTime', SortOrder: 'Descending' })));
+  const answer = await call('endpoints', () =>
+    session.sagemaker().send(new ListEndpointsCommand({ MaxResults: maxResults, SortBy: 'CreationTime', SortOrder: 'Descending' })),
+  );
   return answer.Endpoints ?? [];
 }
 
@@ -144,7 +155,11 @@ export function awsEndpointClient(name: string, session: Session): EndpointClien
       } catch (error) {
         const e = error as Error & { OriginalStatusCode?: number; LogStreamArn?: string };
         if (e.name === 'ModelError') {
-          throw new ModelError({ endpointName: name, ...(e.OriginalStatusCode !== undefined && { statusCode: e.OriginalStatusCode }), message: `the model answered ${e.OriginalStatusCode ?? 'an error'}: ${e.message}` });
+          throw new ModelError({
+            endpointName: name,
+            ...(e.OriginalStatusCode !== undefined && { statusCode: e.OriginalStatusCode }),
+            message: `the model answered ${e.OriginalStatusCode ?? 'an error'}: ${e.message}`,
+          });
         }
         throw awsError(error, `endpoint ${name}`);
       }

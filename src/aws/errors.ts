@@ -5,7 +5,14 @@
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { EnvironmentError, SagekitError, UsageError } from '../errors.js';
 
-const CREDENTIAL_ERRORS = ['CredentialsProviderError', 'ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException'];
+const CREDENTIAL_ERRORS = [
+  'CredentialsProviderError',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+];
 
 /** True when the error means "no usable AWS credentials". */
 export function isCredentialError(error: unknown): boolean {
@@ -53,7 +60,11 @@ export function createTrainingJobError(error: unknown, request: CreateTrainingJo
           error,
         );
       }
-      return new SagekitError(`SageMaker rejected the job: ${message}`, { exitCode: 2, hint: 'fix the job file; sagekit train --dry-run shows the request', cause: error });
+      return new SagekitError(`SageMaker rejected the job: ${message}`, {
+        exitCode: 2,
+        hint: 'fix the job file; sagekit train --dry-run shows the request',
+        cause: error,
+      });
     default:
       return error instanceof Error ? error : new Error(message);
   }

@@ -2,11 +2,7 @@
  * The TrainingJob handle of a SageMaker job: waits with status transitions as they happen,
  * streams its CloudWatch logs, stops it, reports billable time and spot savings.
  */
-import {
-  DescribeTrainingJobCommand,
-  StopTrainingJobCommand,
-  type DescribeTrainingJobResponse,
-} from '@aws-sdk/client-sagemaker';
+import { DescribeTrainingJobCommand, StopTrainingJobCommand, type DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { NotFoundError } from '../errors.js';
 import { JobEvents, type LogLine } from '../events.js';
 import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';

@@ -4,11 +4,7 @@
  * token so no line is lost or repeated across polls. Polling backs off while nothing arrives
  * and snaps back when lines do; after the job ends, one last full read drains every stream.
  */
-import {
-  DescribeLogStreamsCommand,
-  GetLogEventsCommand,
-  type CloudWatchLogsClient,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLogStreamsCommand, GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogLine } from '../events.js';
 import { sleep, withRetry } from './retry.js';
 

@@ -7,19 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
-import {
-  DescribeDomainCommand,
-  DescribeNotebookInstanceCommand,
-  DescribeUserProfileCommand,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { DescribeDomainCommand, DescribeNotebookInstanceCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { EnvironmentError } from '../errors.js';
 import { createS3Client } from '../s3/client.js';
 import { credentialsError, isCredentialError } from './errors.js';
-import { quietAwsSdkWarnings } from './quiet-warnings.js';
+import { quietAwsSdkWarnings } from '../util/quiet-warnings.js';
 import { sleep } from './retry.js';
 
 /** Options of {@link Session}. */
@@ -178,9 +173,12 @@ export class Session {
     } catch (error) {
       if (isCredentialError(error)) throw credentialsError(error);
       if ((error as Error).name === 'NoSuchEntityException' || (error as Error).name === 'NoSuchEntity') {
-        throw new EnvironmentError(`IAM role ${role} does not exist in this account`, 'pass the role\'s full ARN, or create the role (it must trust sagemaker.amazonaws.com)');
+        throw new EnvironmentError(
+          `IAM role ${role} does not exist in this account`,
+          "pass the role's full ARN, or create the role (it must trust sagemaker.amazonaws.com)",
+        );
       }
-      throw new EnvironmentError(`cannot look up IAM role ${role}: ${(error as Error).message}`, 'pass the role\'s full ARN instead of its name', error);
+      throw new EnvironmentError(`cannot look up IAM role ${role}: ${(error as Error).message}`, "pass the role's full ARN instead of its name", error);
     }
   }
 }
@@ -201,11 +199,16 @@ interface ResourceMetadata {
  * assumed-role credentials; otherwise an error asking for `role`.
  */
 export async function getExecutionRole(session: Session = new Session(), metadataFile = NOTEBOOK_METADATA_FILE): Promise<string> {
-  const metadata = await readFile(metadataFile, 'utf8').then((t) => JSON.parse(t) as ResourceMetadata, () => undefined);
+  const metadata = await readFile(metadataFile, 'utf8').then(
+    (t) => JSON.parse(t) as ResourceMetadata,
+    () => undefined,
+  );
   if (metadata?.ExecutionRoleArn) return metadata.ExecutionRoleArn;
   if (metadata?.DomainId) {
     if (metadata.UserProfileName) {
-      const profile = await session.sagemaker().send(new DescribeUserProfileCommand({ DomainId: metadata.DomainId, UserProfileName: metadata.UserProfileName }));
+      const profile = await session
+        .sagemaker()
+        .send(new DescribeUserProfileCommand({ DomainId: metadata.DomainId, UserProfileName: metadata.UserProfileName }));
       if (profile.UserSettings?.ExecutionRole) return profile.UserSettings.ExecutionRole;
     }
     const domain = await session.sagemaker().send(new DescribeDomainCommand({ DomainId: metadata.DomainId }));

@@ -98,12 +98,17 @@ async function uploadChannel(
           summary.skipped.push(uri);
           return;
         }
-        await uploadFile(options.s3, file, { bucket: options.bucket, key }, {
-          metadata: { [CHECKSUM_METADATA]: checksum },
-          label: `${channel.ChannelName}/${relative}`,
-          onProgress: (p) => options.events.emit('progress', p),
-          ...(options.signal && { signal: options.signal }),
-        });
+        await uploadFile(
+          options.s3,
+          file,
+          { bucket: options.bucket, key },
+          {
+            metadata: { [CHECKSUM_METADATA]: checksum },
+            label: `${channel.ChannelName}/${relative}`,
+            onProgress: (p) => options.events.emit('progress', p),
+            ...(options.signal && { signal: options.signal }),
+          },
+        );
         summary.uploaded.push(uri);
       }),
     ),

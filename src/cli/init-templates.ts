@@ -76,7 +76,8 @@ echo "model written to /opt/ml/model/model.json"
     },
     {
       path: 'data/train.csv',
-      content: ['x,y', ...Array.from({ length: 20 }, (_, i) => `${(i / 10).toFixed(1)},${(3 * (i / 10) + 1 + ((i % 3) - 1) * 0.05).toFixed(3)}`)].join('\n') + '\n',
+      content:
+        ['x,y', ...Array.from({ length: 20 }, (_, i) => `${(i / 10).toFixed(1)},${(3 * (i / 10) + 1 + ((i % 3) - 1) * 0.05).toFixed(3)}`)].join('\n') + '\n',
     },
   ];
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SagekitError, ValidationError } from '../errors.js';
+import type { ExitSetter } from './action.js';
 import { createContext, type CliContext, type GlobalFlags } from './context.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDescribe } from './commands/describe.js';
@@ -24,9 +25,6 @@ import { registerTrain } from './commands/train.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Sets the exit code of an action; commands call it with their result. */
-export type ExitSetter = (code: number) => void;
-
 /** Errors of the AWS SDK that mean "this machine is not set up", not "the job is wrong". */
 function isEnvironmentProblem(error: Error): boolean {
   return ['CredentialsProviderError', 'ExpiredTokenException', 'UnrecognizedClientException', 'InvalidClientTokenId'].includes(error.name);
@@ -44,7 +42,12 @@ export function reportError(error: unknown, context: CliContext): number {
     term.line(`${red('error:')} ${err.message.split('\n')[0]}`);
     for (const extra of err.message.split('\n').slice(1)) term.line(`  ${extra}`);
   }
-  const hint = err instanceof SagekitError ? err.hint : isEnvironmentProblem(err) ? 'configure AWS credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)' : undefined;
+  const hint =
+    err instanceof SagekitError
+      ? err.hint
+      : isEnvironmentProblem(err)
+        ? 'configure AWS credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)'
+        : undefined;
   if (hint) term.line(term.style('dim', `hint: ${hint}`));
   if (debug && err.stack) term.line(term.style('dim', err.stack));
   else if (!(err instanceof SagekitError) && !isEnvironmentProblem(err)) term.line(term.style('dim', 'run with --debug for details'));
@@ -87,29 +90,34 @@ Exit codes: 0 completed, 1 failed or stopped, 2 bad input or usage, 3 environmen
         setExit(reportError(error, context));
       }
     };
-  for (const register of [registerTrain, registerDescribe, registerLogs, registerStop, registerList, registerInit, registerDoctor, registerRemove, registerRunLocal, registerServe, registerDeploy, registerInvoke, registerEndpoints, registerServeEndpoint]) {
+  for (const register of [
+    registerTrain,
+    registerDescribe,
+    registerLogs,
+    registerStop,
+    registerList,
+    registerInit,
+    registerDoctor,
+    registerRemove,
+    registerRunLocal,
+    registerServe,
+    registerDeploy,
+    registerInvoke,
+    registerEndpoints,
+    registerServeEndpoint,
+  ]) {
     register(program, context, wrap);
   }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
 
-/** Wraps an async action so its result (or error) becomes the exit code. */
-export type ActionWrapper = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
-
 /** Runs the CLI with `argv` (as `process.argv`); resolves to the exit code. */
-export async function main(
-  argv: readonly string[],
-  streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
-): Promise<number> {
+export async function main(argv: readonly string[], streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Promise<number> {
   let exitCode = 0;
   let program: Command | undefined;
   const flags = (): GlobalFlags => (program?.opts() ?? {}) as GlobalFlags;
-  const context = createContext(
-    (streams.stdout ?? process.stdout) as CliContext['stdout'],
-    (streams.stderr ?? process.stderr) as CliContext['stdout'],
-    flags,
-  );
+  const context = createContext((streams.stdout ?? process.stdout) as CliContext['stdout'], (streams.stderr ?? process.stderr) as CliContext['stdout'], flags);
   program = buildProgram(context, (code) => {
     exitCode = code;
   });
@@ -124,3 +132,5 @@ export async function main(
   }
   return exitCode;
 }
+
+export type { ActionWrapper, ExitSetter } from './action.js';

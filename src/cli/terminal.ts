@@ -28,7 +28,10 @@ export class Terminal {
   readonly colour: boolean;
   private progressLine = false;
 
-  constructor(readonly stream: Writable = process.stderr, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    readonly stream: Writable = process.stderr,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.isTTY = Boolean((stream as Partial<WriteStream>).isTTY);
     this.colour = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : this.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
   }
@@ -111,5 +114,10 @@ export function progressBar(fraction: number, width = 24): string {
 /** Aligned plain-text table (first row = header). */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

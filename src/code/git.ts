@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError, ValidationError, type ValidationIssue } from '../errors.js';
-import type { GitConfig } from '../estimator/extra-types.js';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { GitConfig } from './script-code.js';
+import type { ScriptCode } from './script-code.js';
 
 const run = promisify(execFile);
 
@@ -62,9 +62,12 @@ export function resolveInClone(code: ScriptCode, clone: string): ScriptCode {
   const issues: ValidationIssue[] = [];
   const where = `in the clone of ${code.gitConfig?.repo}`;
   const script = resolved.sourceDir !== undefined ? path.join(resolved.sourceDir, resolved.entryPoint) : resolved.entryPoint;
-  if (resolved.sourceDir !== undefined && !existsSync(resolved.sourceDir)) issues.push({ path: 'sourceDir', value: code.sourceDir, rule: `must exist ${where}` });
+  if (resolved.sourceDir !== undefined && !existsSync(resolved.sourceDir))
+    issues.push({ path: 'sourceDir', value: code.sourceDir, rule: `must exist ${where}` });
   else if (!existsSync(script)) issues.push({ path: 'entryPoint', value: code.entryPoint, rule: `must exist ${where}` });
-  resolved.dependencies.forEach((d, i) => !existsSync(d) && issues.push({ path: `dependencies[${i}]`, value: code.dependencies[i], rule: `must exist ${where}` }));
+  resolved.dependencies.forEach(
+    (d, i) => !existsSync(d) && issues.push({ path: `dependencies[${i}]`, value: code.dependencies[i], rule: `must exist ${where}` }),
+  );
   if (issues.length) throw new ValidationError(issues);
   return resolved;
 }

@@ -6,7 +6,7 @@
  */
 import { cp, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { ScriptCode } from './script-code.js';
 
 /** One top-level entry of the code: a file or folder and its name at the root. */
 export interface CodeEntry {

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { ScriptCode } from './script-code.js';
 import { copyCode } from './layout.js';
 
 /** Packs `code` (local paths) into the bytes of `sourcedir.tar.gz`. */

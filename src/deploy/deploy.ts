@@ -69,12 +69,16 @@ export async function deployModel(source: ModelSource, rawOptions: DeployOptions
     settings.onRequests?.(requests);
     const [{ startLocalEndpoint }, { localEndpointClient }] = await Promise.all([import('../local/endpoint/index.js'), import('./local-client.js')]);
     const stateDir = settings.local?.stateDir;
-    await startLocalEndpoint({ requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {} }, settings.events, settings.signal);
+    await startLocalEndpoint(
+      { requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {} },
+      settings.events,
+      settings.signal,
+    );
     const client = await localEndpointClient(requests.CreateEndpoint.EndpointName!, { ...(stateDir && { stateDir }) }, true);
     return new Predictor(requests.CreateEndpoint.EndpointName!, { ...predictorOptions, backend: 'local', ...(stateDir && { stateDir }) }, client);
   }
   const issues = [];
-  if (!source.role) issues.push({ path: 'role', rule: 'is required to deploy on SageMaker (the model\'s execution role)' });
+  if (!source.role) issues.push({ path: 'role', rule: "is required to deploy on SageMaker (the model's execution role)" });
   if (!source.modelDataUrl.startsWith('s3://')) {
     issues.push({ path: 'modelData', value: source.modelDataUrl, rule: 'must be an s3:// URI to deploy on SageMaker (upload the model.tar.gz first)' });
   }

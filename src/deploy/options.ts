@@ -46,8 +46,18 @@ export interface DeployOptions {
 
 /** The deploy keys, for "did you mean" hints and documentation. */
 export const DEPLOY_OPTION_KEYS = [
-  'initialInstanceCount', 'instanceType', 'endpointName', 'modelName', 'imageUri', 'environment', 'tags', 'kmsKey',
-  'volumeSize', 'modelDataDownloadTimeout', 'containerStartupHealthCheckTimeout', 'wait',
+  'initialInstanceCount',
+  'instanceType',
+  'endpointName',
+  'modelName',
+  'imageUri',
+  'environment',
+  'tags',
+  'kmsKey',
+  'volumeSize',
+  'modelDataDownloadTimeout',
+  'containerStartupHealthCheckTimeout',
+  'wait',
 ] as const satisfies ReadonlyArray<keyof DeployOptions>;
 
 const stringMap = z.record(z.string(), z.string());
@@ -61,10 +71,7 @@ export const deployOptionsSchema = z.strictObject({
   imageUri: z.string().optional(),
   environment: stringMap.optional(),
   tags: z
-    .union([
-      stringMap,
-      z.array(z.union([z.strictObject({ key: z.string(), value: z.string() }), z.strictObject({ Key: z.string(), Value: z.string() })])),
-    ])
+    .union([stringMap, z.array(z.union([z.strictObject({ key: z.string(), value: z.string() }), z.strictObject({ Key: z.string(), Value: z.string() })]))])
     .optional(),
   kmsKey: z.string().optional(),
   volumeSize: z.number().optional(),

@@ -115,7 +115,10 @@ async function findEndpoint(name: string, options: PredictorOptions): Promise<En
     const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined;
     if (error instanceof NotFoundError || error instanceof EnvironmentError || !answered) {
       const why = error instanceof NotFoundError ? 'nor on SageMaker' : `and SageMaker could not be checked: ${(error as Error).message.split('\n')[0]}`;
-      throw new NotFoundError(`no local endpoint named ${name}, ${why}`, 'list endpoints with: sagekit endpoints list (--backend aws --region R for SageMaker)');
+      throw new NotFoundError(
+        `no local endpoint named ${name}, ${why}`,
+        'list endpoints with: sagekit endpoints list (--backend aws --region R for SageMaker)',
+      );
     }
     throw error;
   }

@@ -130,8 +130,7 @@ export class Estimator {
       defaultBucket: this.options.defaultBucket ?? 'sagekit-validation-only',
     });
     const needsBucket =
-      this.options.outputPath === undefined ||
-      (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
+      this.options.outputPath === undefined || (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
     const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
     const role = await session.expandRole(this.options.role!);
     const { request, warnings, code } = buildTrainingRequest({ ...this.options, role }, inputs, {
@@ -154,7 +153,10 @@ export class Estimator {
   async deploy(call: DeployCall = {}): Promise<Predictor> {
     const job = this.latestTrainingJob;
     if (!job) {
-      throw new UsageError('this estimator has not trained a model yet: call fit() first', 'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })');
+      throw new UsageError(
+        'this estimator has not trained a model yet: call fit() first',
+        'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })',
+      );
     }
     const [{ deployModel, splitDeployCall }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
       import('../deploy/deploy.js'),
@@ -164,13 +166,22 @@ export class Estimator {
     // Only names, VPC and isolation are taken from the options: model data and role are the job's own.
     const fromOptions = modelSourceFromOptions(this.options, { jobName: job.name, defaultBucket: this.options.defaultBucket ?? 'sagekit-unused' });
     const { options, settings } = splitDeployCall(call);
-    const local = { ...(this.options.local?.stateDir && { stateDir: this.options.local.stateDir }), ...(this.options.local?.engineHost && { engineHost: this.options.local.engineHost }), ...(this.options.local?.pull && { pull: this.options.local.pull }), ...settings.local };
-    return deployModel({ ...fromOptions, modelDataUrl: trained.modelDataUrl, ...(trained.role && { role: trained.role }) }, { ...this.options.deploy, ...options }, {
-      ...(this.session && { session: this.session }),
-      ...(this.options.region && { region: this.options.region }),
-      ...settings,
-      local,
-    });
+    const local = {
+      ...(this.options.local?.stateDir && { stateDir: this.options.local.stateDir }),
+      ...(this.options.local?.engineHost && { engineHost: this.options.local.engineHost }),
+      ...(this.options.local?.pull && { pull: this.options.local.pull }),
+      ...settings.local,
+    };
+    return deployModel(
+      { ...fromOptions, modelDataUrl: trained.modelDataUrl, ...(trained.role && { role: trained.role }) },
+      { ...this.options.deploy, ...options },
+      {
+        ...(this.session && { session: this.session }),
+        ...(this.options.region && { region: this.options.region }),
+        ...settings,
+        local,
+      },
+    );
   }
 
   /**

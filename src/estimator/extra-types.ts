@@ -13,19 +13,7 @@ export interface InstanceGroup {
   instanceCount: number;
 }
 
-/**
- * A git repository holding the training code (the SDK's `git_config`). sagekit clones it with the
- * system `git` into a temporary directory before the job; `sourceDir`, `entryPoint` and
- * `dependencies` are then relative to the repository's root.
- */
-export interface GitConfig {
-  /** Anything `git clone` accepts: `https://…`, `git@…`, `file:///…`. */
-  repo: string;
-  /** Branch to check out (default: the remote's default branch). */
-  branch?: string;
-  /** Commit to check out (after `branch`). */
-  commit?: string;
-}
+export type { GitConfig } from '../code/script-code.js';
 
 /** One placement of instances on an UltraServer (`PlacementSpecification`). */
 export interface PlacementSpecification {

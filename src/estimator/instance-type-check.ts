@@ -3,7 +3,7 @@
  * (`ml.m5.xlarg`) is refused before any upload or API call, with the closest real type.
  */
 import type { ValidationIssue } from '../errors.js';
-import { closest } from './suggest.js';
+import { closest } from '../util/suggest.js';
 import { TRAINING_INSTANCE_TYPES } from './training-instance-types.js';
 
 const KNOWN = new Set(TRAINING_INSTANCE_TYPES);

@@ -3,13 +3,7 @@
  * registries, heterogeneous clusters, warm pools, training plans, uncompressed output, infra
  * check, remote debug, session tag chaining), shaped as the Python SDK sends them.
  */
-import type {
-  AlgorithmSpecification,
-  CreateTrainingJobRequest,
-  OutputDataConfig,
-  ResourceConfig,
-  TrainingInstanceType,
-} from '@aws-sdk/client-sagemaker';
+import type { AlgorithmSpecification, CreateTrainingJobRequest, OutputDataConfig, ResourceConfig, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
 import type { EstimatorOptions } from './options.js';
 import { sourceCodeEntrypoint } from './source-code.js';
 

@@ -27,8 +27,15 @@ import { cloudOnlyWarnings } from './cloud-warnings.js';
 
 /** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
 export const REGIONS_WITHOUT_DEBUGGER = [
-  'us-iso-east-1', 'us-isob-east-1', 'ap-southeast-3', 'ap-southeast-4', 'eu-south-2',
-  'me-central-1', 'ap-south-2', 'eu-central-2', 'us-gov-east-1',
+  'us-iso-east-1',
+  'us-isob-east-1',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'eu-south-2',
+  'me-central-1',
+  'ap-south-2',
+  'eu-central-2',
+  'us-gov-east-1',
 ] as const;
 
 /** Settings of one build that are not part of the job itself. */
@@ -226,11 +233,7 @@ function buildMonitoring(
  * Builds the CreateTrainingJob request of a job. Validates first (throws {@link ValidationError}
  * with every problem). `inputs` defaults to `options.inputs`.
  */
-export function buildTrainingRequest(
-  rawOptions: EstimatorOptions,
-  inputs: Inputs | undefined = rawOptions.inputs,
-  build: BuildOptions = {},
-): BuiltRequest {
+export function buildTrainingRequest(rawOptions: EstimatorOptions, inputs: Inputs | undefined = rawOptions.inputs, build: BuildOptions = {}): BuiltRequest {
   const options = validateOptions(inputs === rawOptions.inputs ? rawOptions : { ...rawOptions, inputs });
   const cwd = build.cwd ?? process.cwd();
   const region = build.region ?? options.region;
@@ -240,8 +243,7 @@ export function buildTrainingRequest(
   const jobName = resolveJobName(options, build);
   if (build.jobName !== undefined) validateOptions({ ...options, jobName: build.jobName });
   const outputPath = options.outputPath !== undefined ? toUri(options.outputPath, cwd) : defaultOutputPath(options, build, cwd);
-  const script =
-    options.entryPoint !== undefined ? buildScriptMode(options, { jobName, outputPath, region, cwd }, issues) : undefined;
+  const script = options.entryPoint !== undefined ? buildScriptMode(options, { jobName, outputPath, region, cwd }, issues) : undefined;
   const hyperparameters = script
     ? { values: script.hyperparameters, issues: [] }
     : encodeHyperparameters(options.hyperparameters ?? {}, options.hyperparameterEncoding);
@@ -293,8 +295,7 @@ export function buildTrainingRequest(
     ...(Object.keys(hyperparameters.values).length && { HyperParameters: hyperparameters.values }),
     ...(options.environment !== undefined && { Environment: { ...options.environment } }),
     ...(tags && { Tags: tags }),
-    ...(options.subnets?.length &&
-      options.securityGroupIds?.length && { VpcConfig: { Subnets: options.subnets, SecurityGroupIds: options.securityGroupIds } }),
+    ...(options.subnets?.length && options.securityGroupIds?.length && { VpcConfig: { Subnets: options.subnets, SecurityGroupIds: options.securityGroupIds } }),
     ...(options.enableNetworkIsolation && { EnableNetworkIsolation: true }),
     ...(options.encryptInterContainerTraffic && { EnableInterContainerTrafficEncryption: true }),
     ...(options.useSpotInstances && { EnableManagedSpotTraining: true }),

@@ -130,7 +130,8 @@ function checkScriptMode(add: Sink, options: Record<string, unknown>): void {
   }
   if (scriptMode && isObject(options.hyperparameters)) {
     for (const key of SCRIPT_MODE_HYPERPARAMETERS) {
-      if (key in options.hyperparameters) add(`hyperparameters.${key}`, options.hyperparameters[key], 'is set by script mode; remove it (use entryPoint, sourceDir, containerLogLevel)');
+      if (key in options.hyperparameters)
+        add(`hyperparameters.${key}`, options.hyperparameters[key], 'is set by script mode; remove it (use entryPoint, sourceDir, containerLogLevel)');
     }
   }
 }
@@ -149,14 +150,15 @@ function checkCloudSettings(add: Sink, options: Record<string, unknown>, local: 
   checkInt(add, 'keepAlivePeriodInSeconds', options.keepAlivePeriodInSeconds, 0, MAX_KEEP_ALIVE_SECONDS);
   const arn = options.trainingRepositoryCredentialsProviderArn;
   if (isString(arn)) {
-    if (!LAMBDA_ARN_PATTERN.test(arn)) add('trainingRepositoryCredentialsProviderArn', arn, 'must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)');
+    if (!LAMBDA_ARN_PATTERN.test(arn))
+      add('trainingRepositoryCredentialsProviderArn', arn, 'must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)');
     if (options.trainingRepositoryAccessMode !== 'Vpc') {
       add('trainingRepositoryCredentialsProviderArn', arn, 'needs trainingRepositoryAccessMode: Vpc (credentials are for a private registry)');
     }
   }
   // Locally the engine pulls (a warning says so), so a job file can keep its cloud setting.
   if (!local && options.trainingRepositoryAccessMode === 'Vpc' && !(Array.isArray(options.subnets) && options.subnets.length)) {
-    add('trainingRepositoryAccessMode', 'Vpc', 'needs subnets and securityGroupIds (the private registry is reached through the job\'s VPC)');
+    add('trainingRepositoryAccessMode', 'Vpc', "needs subnets and securityGroupIds (the private registry is reached through the job's VPC)");
   }
   if (isString(options.trainingPlan) && !TRAINING_PLAN_ARN_PATTERN.test(options.trainingPlan)) {
     add('trainingPlan', options.trainingPlan, 'must be a training plan ARN (arn:aws:sagemaker:<region>:<account>:training-plan/<name>)');

@@ -6,7 +6,7 @@
  */
 import type { ValidationIssue } from '../errors.js';
 import { isLocalJobInput } from './options.js';
-import { toRegExp } from './python-regex.js';
+import { toRegExp } from '../util/python-regex.js';
 import { trainingInstanceTypeIssue } from './instance-type-check.js';
 
 /** Limits from the SageMaker API reference (CreateTrainingJob). */
@@ -118,7 +118,7 @@ function checkChannel(add: Sink, path: string, channel: unknown, options: Record
       add(`${path}.directoryPath`, channel.directoryPath, 'must be an absolute path inside the file system');
     }
     if (!local && !(Array.isArray(options.subnets) && options.subnets.length && Array.isArray(options.securityGroupIds) && options.securityGroupIds.length)) {
-      add(path, undefined, 'a FileSystemInput needs subnets and securityGroupIds (the job must run in the file system\'s VPC)');
+      add(path, undefined, "a FileSystemInput needs subnets and securityGroupIds (the job must run in the file system's VPC)");
     }
     return;
   }
@@ -251,7 +251,8 @@ function checkSpotAndTime(add: Sink, options: Record<string, unknown>): void {
   checkInt(add, 'maxRun', options.maxRun, 1, LIMITS.maxRunSeconds);
   const maxRun = isNumber(options.maxRun) ? options.maxRun : 86400;
   if (options.useSpotInstances === true) {
-    if (options.maxWait === undefined) add('maxWait', undefined, 'is required with useSpotInstances (seconds to wait for Spot capacity plus training, >= maxRun)');
+    if (options.maxWait === undefined)
+      add('maxWait', undefined, 'is required with useSpotInstances (seconds to wait for Spot capacity plus training, >= maxRun)');
     else if (isNumber(options.maxWait)) {
       checkInt(add, 'maxWait', options.maxWait, 1, 2 * LIMITS.maxRunSeconds);
       if (options.maxWait < maxRun) add('maxWait', options.maxWait, `must be >= maxRun (${maxRun}) with useSpotInstances`);
@@ -327,7 +328,8 @@ export function checkRules(input: unknown): ValidationIssue[] {
   if (isString(options.instanceType) && !local && !INSTANCE_TYPE_PATTERN.test(options.instanceType)) {
     add('instanceType', options.instanceType, 'must be an ml.* instance type (e.g. ml.m5.xlarge), or local / local_gpu to run on this machine');
   }
-  const typeIssue = isString(options.instanceType) && !local && INSTANCE_TYPE_PATTERN.test(options.instanceType) ? trainingInstanceTypeIssue(options.instanceType) : undefined;
+  const typeIssue =
+    isString(options.instanceType) && !local && INSTANCE_TYPE_PATTERN.test(options.instanceType) ? trainingInstanceTypeIssue(options.instanceType) : undefined;
   if (typeIssue) issues.push(typeIssue);
   if (isString(options.imageUri) && (options.imageUri.length === 0 || options.imageUri.length > 255 || /\s/.test(options.imageUri))) {
     add('imageUri', options.imageUri, 'must be a container image reference of 1-255 characters without spaces');

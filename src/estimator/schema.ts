@@ -56,16 +56,13 @@ const localSettingsSchema = z.strictObject({
   stateDir: z.string().optional(),
 });
 
-
 /** The whole job, strict: unknown keys are errors (reported with "did you mean"). */
 export const estimatorOptionsSchema = z.strictObject({
   imageUri: z.string(),
   role: z.string().optional(),
   instanceCount: integer.optional(),
   instanceType: z.string().optional(),
-  instanceGroups: z
-    .array(z.strictObject({ instanceGroupName: z.string(), instanceType: z.string(), instanceCount: integer }))
-    .optional(),
+  instanceGroups: z.array(z.strictObject({ instanceGroupName: z.string(), instanceType: z.string(), instanceCount: integer })).optional(),
   volumeSize: integer.optional(),
   volumeKmsKey: z.string().optional(),
   maxRun: integer.optional(),
@@ -113,16 +110,23 @@ export const estimatorOptionsSchema = z.strictObject({
       }),
     ])
     .optional(),
-  tensorboardOutputConfig: z
-    .strictObject({ s3OutputPath: z.string(), containerLocalOutputPath: z.string().optional() })
-    .optional(),
+  tensorboardOutputConfig: z.strictObject({ s3OutputPath: z.string(), containerLocalOutputPath: z.string().optional() }).optional(),
   enableSageMakerMetrics: z.boolean().optional(),
   profilerConfig: z
     .strictObject({
       s3OutputPath: z.string().optional(),
-      systemMonitorIntervalMillis: z.union([100, 200, 500, 1000, 5000, 60000].map((n) => z.literal(n)) as [
-        z.ZodLiteral<100>, z.ZodLiteral<200>, z.ZodLiteral<500>, z.ZodLiteral<1000>, z.ZodLiteral<5000>, z.ZodLiteral<60000>,
-      ]).optional(),
+      systemMonitorIntervalMillis: z
+        .union(
+          [100, 200, 500, 1000, 5000, 60000].map((n) => z.literal(n)) as [
+            z.ZodLiteral<100>,
+            z.ZodLiteral<200>,
+            z.ZodLiteral<500>,
+            z.ZodLiteral<1000>,
+            z.ZodLiteral<5000>,
+            z.ZodLiteral<60000>,
+          ],
+        )
+        .optional(),
     })
     .optional(),
   disableProfiler: z.boolean().optional(),

@@ -9,12 +9,12 @@
  * so that strings, numbers, booleans and lists all come back as what the user wrote. Without
  * script mode the container reads the raw strings, so sagekit's `auto` encoding keeps them plain.
  */
+import type { ScriptCode } from '../code/script-code.js';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Channel } from '@aws-sdk/client-sagemaker';
 import type { ValidationIssue } from '../errors.js';
 import { parseS3Uri } from '../s3/uri.js';
-import type { GitConfig } from './extra-types.js';
 import { encodeHyperparameters } from './hyperparameters.js';
 import { isLocalJob, type EstimatorOptions } from './options.js';
 import { LIMITS } from './rules.js';
@@ -30,24 +30,6 @@ export const ISOLATED_CODE_CHANNEL = 'code';
 export const ISOLATED_SUBMIT_DIRECTORY = '/opt/ml/input/data/code/sourcedir.tar.gz';
 /** Default `sagemaker_container_log_level`: Python's logging.INFO. */
 export const DEFAULT_CONTAINER_LOG_LEVEL = 20;
-
-/** The user's code of a script-mode job, as the backends need it. */
-export interface ScriptCode {
-  /** `sagemaker_program`: the entry point relative to the code's root. */
-  program: string;
-  /** Local code folder (absolute; relative to the clone with `gitConfig`); absent for a lone entry point. */
-  sourceDir?: string;
-  /** The entry point: relative to `sourceDir` when that is set, else a path of the lone script. */
-  entryPoint: string;
-  /** Folders or files copied beside the code (absolute, or relative to the clone with `gitConfig`). */
-  dependencies: string[];
-  /** Clone this first; the paths above are then inside the clone. */
-  gitConfig?: GitConfig;
-  /** `s3://…/sourcedir.tar.gz` the aws backend uploads the packed code to (cloud jobs with local code). */
-  uploadUri?: string;
-  /** KMS key of that upload (the SDK uses outputKmsKey when the code goes to the output bucket). */
-  kmsKey?: string;
-}
 
 /** Script-mode parts of a request. */
 export interface ScriptModeBuild {
@@ -97,12 +79,19 @@ interface BuildContext {
 }
 
 /** Where the code comes from and what `sagemaker_submit_directory` says, before network isolation. */
-function locateCode(options: EstimatorOptions, context: BuildContext, issues: ValidationIssue[], warnings: string[]): { code?: ScriptCode; program: string; submitDirectory: string } {
+function locateCode(
+  options: EstimatorOptions,
+  context: BuildContext,
+  issues: ValidationIssue[],
+  warnings: string[],
+): { code?: ScriptCode; program: string; submitDirectory: string } {
   const local = isLocalJob(options);
   const entryPoint = options.entryPoint!;
   if (options.sourceDir?.startsWith('s3://')) {
     if (local) {
-      warnings.push(`sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`);
+      warnings.push(
+        `sourceDir ${options.sourceDir} is fetched by the image's training toolkit inside the container; it needs AWS credentials there (local.passAwsCredentials)`,
+      );
     }
     return { program: path.posix.basename(entryPoint), submitDirectory: options.sourceDir };
   }
@@ -183,3 +172,5 @@ export function buildScriptMode(options: EstimatorOptions, context: BuildContext
   const hyperparameters = scriptHyperparameters(options, { submitDirectory, program: placed.program, jobName: context.jobName, region: region ?? '' }, issues);
   return { hyperparameters, ...(placed.code && { code: placed.code }), ...(codeChannel && { codeChannel }), warnings };
 }
+
+export type { ScriptCode } from '../code/script-code.js';

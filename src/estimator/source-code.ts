@@ -57,7 +57,11 @@ export function sourceCodeIssues(code: SourceCode, cwd: string): ValidationIssue
   sourceCodeEntrypoint(code).forEach((entry) => {
     if (entry.length > ENTRYPOINT_ENTRY_MAX) {
       const field = code.command !== undefined ? 'sourceCode.command' : 'sourceCode.entryScript';
-      issues.push({ path: field, value: code.command ?? code.entryScript, rule: `makes a ContainerEntrypoint entry longer than the API's ${ENTRYPOINT_ENTRY_MAX} characters; put it in a script` });
+      issues.push({
+        path: field,
+        value: code.command ?? code.entryScript,
+        rule: `makes a ContainerEntrypoint entry longer than the API's ${ENTRYPOINT_ENTRY_MAX} characters; put it in a script`,
+      });
     }
   });
   if (code.sourceDir.startsWith('s3://')) return issues;

@@ -4,15 +4,13 @@
  */
 import type { z } from 'zod';
 import type { ValidationIssue } from '../errors.js';
-import { closest } from './suggest.js';
+import { closest } from '../util/suggest.js';
 
 type Path = ReadonlyArray<PropertyKey>;
 
 /** Formats a path as `inputs.train.s3Data` / `tags[0].key`. */
 export function formatPath(path: Path): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 /** The value at `path` inside `root`, or undefined. */

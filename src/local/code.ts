@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { withLocalCode } from '../code/git.js';
 import { copyCode } from '../code/layout.js';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { ScriptCode } from '../code/script-code.js';
 
 /** Copies `code` (cloned first with gitConfig) into `<hostDir>/code` of every host. */
 export async function placeCode(code: ScriptCode, hostDirs: readonly string[]): Promise<void> {

@@ -9,7 +9,10 @@ describe('containerCommand', () => {
     expect(containerCommand({ AlgorithmSpecification: { ContainerArguments: ['serve', '-v'] } } as never)).toEqual({ Cmd: ['serve', '-v'] });
   });
   it('ContainerEntrypoint replaces the entry point and gets only the arguments', () => {
-    expect(containerCommand({ AlgorithmSpecification: { ContainerEntrypoint: ['python3', 'x.py'] } } as never)).toEqual({ Entrypoint: ['python3', 'x.py'], Cmd: [] });
+    expect(containerCommand({ AlgorithmSpecification: { ContainerEntrypoint: ['python3', 'x.py'] } } as never)).toEqual({
+      Entrypoint: ['python3', 'x.py'],
+      Cmd: [],
+    });
     expect(containerCommand({ AlgorithmSpecification: { ContainerEntrypoint: ['sh'], ContainerArguments: ['-c', 'true'] } } as never)).toEqual({
       Entrypoint: ['sh'],
       Cmd: ['-c', 'true'],

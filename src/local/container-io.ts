@@ -17,13 +17,17 @@ export type OutputMode = 'attach' | 'logs';
  * after it (they replay everything printed so far).
  */
 export async function openOutput(container: Docker.Container, how: OutputMode = 'logs'): Promise<OutputStream> {
-  const stream = how === 'attach' ? container.attach({ stream: true, stdout: true, stderr: true }) : container.logs({ follow: true, stdout: true, stderr: true });
+  const stream =
+    how === 'attach' ? container.attach({ stream: true, stdout: true, stderr: true }) : container.logs({ follow: true, stdout: true, stderr: true });
   return (await stream) as unknown as OutputStream;
 }
 
 /** The exit code recorded by the engine once the container has finished; undefined while it has not. */
 async function finishedExitCode(container: Docker.Container): Promise<number | undefined> {
-  const state = await container.inspect().then((i) => i.State, () => undefined);
+  const state = await container.inspect().then(
+    (i) => i.State,
+    () => undefined,
+  );
   const finished = state && !state.Running && state.Status !== 'created' && Boolean(state.FinishedAt) && !state.FinishedAt.startsWith('0001-');
   return finished ? state.ExitCode : undefined;
 }

@@ -14,7 +14,10 @@ const base = {
   network: 'net',
   addresses: ['10.213.4.2', '10.213.4.3', '10.213.4.4'],
   env: ['A=1'],
-  binds: [{ source: '/state/hosts/algo-2', target: '/opt/ml' }, { source: '/data/train', target: '/opt/ml/input/data/train', readOnly: true }],
+  binds: [
+    { source: '/state/hosts/algo-2', target: '/opt/ml' },
+    { source: '/data/train', target: '/opt/ml/input/data/train', readOnly: true },
+  ],
   labels: { 'sagekit.job': 'job' },
 };
 
@@ -33,15 +36,27 @@ describe('containerSpec', () => {
 
   it('an isolated one-host job has no network at all; entrypoint and command can be replaced', () => {
     const { addresses: _a, ...rest } = base;
-    const spec = containerSpec({ ...rest, network: 'none', hostIndex: 0, hostName: 'algo-1', hostNames: ['algo-1'], cmd: ['--epochs', '2'], entrypoint: ['python3', 'train.py'] });
+    const spec = containerSpec({
+      ...rest,
+      network: 'none',
+      hostIndex: 0,
+      hostName: 'algo-1',
+      hostNames: ['algo-1'],
+      cmd: ['--epochs', '2'],
+      entrypoint: ['python3', 'train.py'],
+    });
     expect(spec.NetworkingConfig).toBeUndefined();
     expect(spec.HostConfig?.ExtraHosts).toBeUndefined();
     expect(spec).toMatchObject({ Cmd: ['--epochs', '2'], Entrypoint: ['python3', 'train.py'] });
   });
 
   it('GPUs: device requests on Docker, the CDI device on Podman', () => {
-    expect(containerSpec({ ...base, gpu: 'docker' }).HostConfig?.DeviceRequests).toEqual([{ Driver: '', Count: -1, Capabilities: [['gpu']], DeviceIDs: [], Options: {} }]);
-    expect(containerSpec({ ...base, gpu: 'podman' }).HostConfig?.Devices).toEqual([{ PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: '' }]);
+    expect(containerSpec({ ...base, gpu: 'docker' }).HostConfig?.DeviceRequests).toEqual([
+      { Driver: '', Count: -1, Capabilities: [['gpu']], DeviceIDs: [], Options: {} },
+    ]);
+    expect(containerSpec({ ...base, gpu: 'podman' }).HostConfig?.Devices).toEqual([
+      { PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: '' },
+    ]);
     expect(gpuHostConfig('podman').DeviceRequests).toBeUndefined();
   });
 

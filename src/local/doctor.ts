@@ -29,7 +29,9 @@ const labels = { [MANAGED_LABEL]: 'true', 'sagekit.job': 'doctor', 'sagekit.pid'
 
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS)),
+  );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -65,7 +67,10 @@ async function checkBuild(docker: Docker): Promise<string> {
     return 'built a FROM scratch image through the engine API';
   } finally {
     rmSync(context, { recursive: true, force: true });
-    await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
 }
 
@@ -90,9 +95,13 @@ async function checkNetwork(docker: Docker, image: string): Promise<string> {
   try {
     // algo-2 listens; algo-1 connects by name, as a distributed job's workers do.
     const listener = runToEnd(docker, spec(1, 'nc -l -p 7777 -w 20'));
-    const sender = await runToEnd(docker, spec(0, 'for i in 1 2 3 4 5 6 7 8 9 10; do echo from-algo-1 | nc -w 2 algo-2 7777 && exit 0; sleep 0.5; done; exit 1'));
+    const sender = await runToEnd(
+      docker,
+      spec(0, 'for i in 1 2 3 4 5 6 7 8 9 10; do echo from-algo-1 | nc -w 2 algo-2 7777 && exit 0; sleep 0.5; done; exit 1'),
+    );
     const received = await listener;
-    if (sender.code !== 0 || !received.output.includes('from-algo-1')) throw new Error(`algo-1 could not reach algo-2 by name (exit ${sender.code}): ${sender.output.trim().slice(0, 200)}`);
+    if (sender.code !== 0 || !received.output.includes('from-algo-1'))
+      throw new Error(`algo-1 could not reach algo-2 by name (exit ${sender.code}): ${sender.output.trim().slice(0, 200)}`);
     return `algo-1 reached algo-2 by name on ${network.addresses[1]?.replace(/\.\d+$/, '.0/24')}`;
   } finally {
     await network.remove().catch(() => undefined);
@@ -107,7 +116,17 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
     await makeFifo(fifo);
     const name = `sagekit-doctor-fifo-${process.pid}`;
     const reading = runToEnd(docker, {
-      ...containerSpec({ name, image, hostName: 'algo-1', hostIndex: 0, hostNames: ['algo-1'], network: 'none', env: [], binds: [{ source: dir, target: '/fifo' }], labels }),
+      ...containerSpec({
+        name,
+        image,
+        hostName: 'algo-1',
+        hostIndex: 0,
+        hostNames: ['algo-1'],
+        network: 'none',
+        env: [],
+        binds: [{ source: dir, target: '/fifo' }],
+        labels,
+      }),
       Entrypoint: ['sh', '-c', 'cat /fifo/train_0'],
       Cmd: [],
     });
@@ -116,7 +135,8 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
     const writer = new Socket({ fd, readable: false, writable: true });
     await new Promise<void>((resolve, reject) => writer.end('through-the-fifo\n', () => resolve()).once('error', reject));
     const { code, output } = await reading;
-    if (code !== 0 || !output.includes('through-the-fifo')) throw new Error(`the container did not read the FIFO (exit ${code}): ${output.trim().slice(0, 200)}`);
+    if (code !== 0 || !output.includes('through-the-fifo'))
+      throw new Error(`the container did not read the FIFO (exit ${code}): ${output.trim().slice(0, 200)}`);
     return 'a container read a FIFO in a bind mount';
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -127,7 +147,15 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
 export async function runEngineChecks(engine: Engine, image: string | undefined): Promise<CheckResult[]> {
   const { docker } = engine;
   const results = [await runCheck('build', () => checkBuild(docker))];
-  const hasImage = image ? await docker.getImage(image).inspect().then(() => true, () => false) : false;
+  const hasImage = image
+    ? await docker
+        .getImage(image)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        )
+    : false;
   const skip = (name: string): CheckResult => ({
     name,
     status: 'skipped',

@@ -11,7 +11,7 @@ import { fileUriToPath, isFileUri } from '../s3/uri.js';
 import { JobEvents, type LogLine } from '../events.js';
 import { isTerminalStatus, settleWait, type LogsOptions, type TrainingJob, type WaitOptions } from '../job.js';
 import { removeJobResources } from './leftovers.js';
-import { JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
+import { type JobPaths, processAlive, readDescribe, readOwner, writeDescribe } from './record.js';
 import type { LocalRun } from './run.js';
 import { sleep as sleepUnlessAborted } from '../util/sleep.js';
 import { transition } from './status.js';

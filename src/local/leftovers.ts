@@ -21,12 +21,24 @@ export async function cleanupLeftovers(docker: Docker): Promise<number> {
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
   for (const info of containers) {
     if (!orphaned(info.Labels)) continue;
-    await docker.getContainer(info.Id).remove({ force: true, v: true }).then(() => removed++, () => undefined);
+    await docker
+      .getContainer(info.Id)
+      .remove({ force: true, v: true })
+      .then(
+        () => removed++,
+        () => undefined,
+      );
   }
   // Networks after their containers: a network in use cannot be removed.
   for (const info of networks) {
     if (!orphaned(info.Labels)) continue;
-    await docker.getNetwork(info.Id).remove().then(() => removed++, () => undefined);
+    await docker
+      .getNetwork(info.Id)
+      .remove()
+      .then(
+        () => removed++,
+        () => undefined,
+      );
   }
   return removed;
 }
@@ -35,9 +47,15 @@ export async function cleanupLeftovers(docker: Docker): Promise<number> {
 export async function removeJobResources(docker: Docker, jobName: string): Promise<void> {
   const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `sagekit.job=${jobName}`] });
   for (const info of await docker.listContainers({ all: true, filters })) {
-    await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+    await docker
+      .getContainer(info.Id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
   }
   for (const info of await docker.listNetworks({ filters })) {
-    await docker.getNetwork(info.Id).remove().catch(() => undefined);
+    await docker
+      .getNetwork(info.Id)
+      .remove()
+      .catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { translatePythonRegex } from '../estimator/python-regex.js';
+import { translatePythonRegex } from '../util/python-regex.js';
 import { createMetricParser, finalMetrics, parsePythonFloat } from './metrics.js';
 
 describe('translatePythonRegex', () => {
@@ -94,7 +94,11 @@ describe('createMetricParser', () => {
   });
 
   it('refuses a regex JavaScript cannot run, naming the metric', () => {
-    const attempt = () => createMetricParser([{ Name: 'ok', Regex: 'a(\\d)' }, { Name: 'bad', Regex: '(?>a+)b' }]);
+    const attempt = () =>
+      createMetricParser([
+        { Name: 'ok', Regex: 'a(\\d)' },
+        { Name: 'bad', Regex: '(?>a+)b' },
+      ]);
     expect(attempt).toThrow(ValidationError);
     expect(attempt).toThrow(/MetricDefinitions\[1\]\.Regex: metric "bad" has a regex that cannot be used/);
     expect(() => createMetricParser([{ Name: 'open', Regex: 'loss=(\\d' }])).toThrow(/metric "open"/);

@@ -3,13 +3,13 @@
  * each `MetricDefinitions[].Regex`, and the first capture group of a match is the metric's value.
  *
  * SageMaker evaluates the regexes with Python's `re`, so users write Python syntax. The parts
- * that differ from JavaScript are translated (see `translatePythonRegex` in estimator/python-regex.ts); anything that
+ * that differ from JavaScript are translated (see `translatePythonRegex` in util/python-regex.ts); anything that
  * cannot be translated is refused with an error that names the metric.
  */
 import type { MetricData, MetricDefinition } from '@aws-sdk/client-sagemaker';
 import { ValidationError } from '../errors.js';
 import type { MetricSample } from '../events.js';
-import { translatePythonRegex } from '../estimator/python-regex.js';
+import { translatePythonRegex } from '../util/python-regex.js';
 
 /** One entry of `FinalMetricDataList`, as DescribeTrainingJob returns it. */
 export type FinalMetricData = MetricData;

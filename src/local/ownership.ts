@@ -61,11 +61,16 @@ export async function handBackOwnership(options: OwnershipOptions): Promise<void
     try {
       await container.start();
       const { StatusCode } = (await container.wait()) as { StatusCode: number };
-      if (StatusCode !== 0) options.events.warnOnce(`some files the job's containers wrote (such as ${foreign}) are not yours and chown failed in ${options.image} (exit ${StatusCode}); ${hint}`);
+      if (StatusCode !== 0)
+        options.events.warnOnce(
+          `some files the job's containers wrote (such as ${foreign}) are not yours and chown failed in ${options.image} (exit ${StatusCode}); ${hint}`,
+        );
     } finally {
       await container.remove({ force: true }).catch(() => undefined);
     }
   } catch (error) {
-    options.events.warnOnce(`files the job's containers wrote (such as ${foreign}) are not yours, and ${options.image} cannot run chown (${(error as Error).message.split('\n')[0]}); ${hint}`);
+    options.events.warnOnce(
+      `files the job's containers wrote (such as ${foreign}) are not yours, and ${options.image} cannot run chown (${(error as Error).message.split('\n')[0]}); ${hint}`,
+    );
   }
 }

@@ -18,7 +18,7 @@ import type Docker from 'dockerode';
 import type { LocalRunSettings } from '../backend.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { fileUriToPath, isFileUri } from '../s3/uri.js';
-import { closest } from '../estimator/suggest.js';
+import { closest } from '../util/suggest.js';
 
 /** Runs every check; throws the first problem found. */
 export async function preflightLocalJob(request: CreateTrainingJobRequest, settings: LocalRunSettings, docker: Docker, jobDir: string): Promise<void> {
@@ -31,13 +31,30 @@ export async function preflightLocalJob(request: CreateTrainingJobRequest, setti
   }
   if (settings.buildContext) {
     const dockerfile = path.join(path.resolve(settings.buildContext), 'Dockerfile');
-    if (!(await stat(dockerfile).then((s) => s.isFile(), () => false))) {
-      throw new UsageError(`cannot build the image: no Dockerfile in ${path.dirname(dockerfile)}`, 'set local.buildContext (or --build) to the directory that holds the Dockerfile');
+    if (
+      !(await stat(dockerfile).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
+      throw new UsageError(
+        `cannot build the image: no Dockerfile in ${path.dirname(dockerfile)}`,
+        'set local.buildContext (or --build) to the directory that holds the Dockerfile',
+      );
     }
     return;
   }
   const image = request.AlgorithmSpecification?.TrainingImage ?? '';
-  if (settings.pull === 'never' && !(await docker.getImage(image).inspect().then(() => true, () => false))) {
+  if (
+    settings.pull === 'never' &&
+    !(await docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      ))
+  ) {
     throw new EnvironmentError(
       `image ${image} is not on this machine and pull is "never"`,
       `build it (podman build -t ${image} DIR, or local.buildContext / --build DIR) or allow pulling (local.pull: missing)`,
@@ -47,14 +64,25 @@ export async function preflightLocalJob(request: CreateTrainingJobRequest, setti
 
 async function checkLocalInput(channel: string, local: string): Promise<void> {
   refuseColon(`inputs.${channel}`, local, 'rename the folder or point a symbolic link without a colon at it');
-  if (await stat(local).then(() => true, () => false)) return;
+  if (
+    await stat(local).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   // A path that does not exist is a name prefix (as on S3): refused only when nothing matches.
   const parent = path.dirname(local);
   const base = path.basename(local);
   const siblings = await readdir(parent).catch(() => undefined);
   if (siblings?.some((name) => name.startsWith(base))) return;
   const shown = displayPath(local);
-  const close = siblings && closest(base, siblings.filter((name) => !name.startsWith('.')));
+  const close =
+    siblings &&
+    closest(
+      base,
+      siblings.filter((name) => !name.startsWith('.')),
+    );
   throw new UsageError(
     `inputs.${channel}: ${shown} does not exist${siblings ? '' : ` (nor does its folder ${displayPath(parent)})`}`,
     close ? `did you mean ${displayPath(path.join(parent, close))}?` : 'give an existing file or folder (file:// or a path), or an s3:// URI',
@@ -64,7 +92,14 @@ async function checkLocalInput(channel: string, local: string): Promise<void> {
 /** The folder, or the nearest one above it that exists (it will be made), must be writable. */
 async function checkWritable(what: string, dir: string): Promise<void> {
   let existing = path.resolve(dir);
-  while (!(await stat(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  while (
+    !(await stat(existing).then(
+      () => true,
+      () => false,
+    )) &&
+    path.dirname(existing) !== existing
+  )
+    existing = path.dirname(existing);
   try {
     await access(existing, constants.W_OK);
   } catch (error) {

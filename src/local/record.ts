@@ -26,7 +26,10 @@ export function resolveStateDir(stateDir?: string, env: NodeJS.ProcessEnv = proc
 /** Paths of one job's record. */
 export class JobPaths {
   readonly dir: string;
-  constructor(stateDir: string, readonly name: string) {
+  constructor(
+    stateDir: string,
+    readonly name: string,
+  ) {
     this.dir = path.join(stateDir, 'jobs', name);
   }
   get describe(): string {

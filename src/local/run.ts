@@ -15,7 +15,7 @@ import { SagekitError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
 import { createS3Client } from '../s3/client.js';
 import { joinUri } from '../s3/uri.js';
-import type { ScriptCode } from '../estimator/script-mode.js';
+import type { ScriptCode } from '../code/script-code.js';
 import { clusterHosts } from './cluster.js';
 import { placeCode } from './code.js';
 import { containerCommand } from './command.js';
@@ -202,9 +202,11 @@ export class LocalRun {
   /** Writes the describe document; writes are queued so an older state never overwrites a newer one. */
   private persist(): Promise<void> {
     const doc = this.snapshot();
-    this.persistQueue = this.persistQueue.then(() => writeDescribe(this.paths, doc)).catch((error: unknown) => {
-      this.events.warnOnce(`could not save the job record: ${(error as Error).message}`);
-    });
+    this.persistQueue = this.persistQueue
+      .then(() => writeDescribe(this.paths, doc))
+      .catch((error: unknown) => {
+        this.events.warnOnce(`could not save the job record: ${(error as Error).message}`);
+      });
     return this.persistQueue;
   }
 
@@ -257,7 +259,11 @@ export class LocalRun {
   private async prepareData(): Promise<void> {
     this.setStatus('Downloading', 'Downloading input data');
     await Promise.all(this.hosts.map((host) => writeHostTree(host.dir, this.request, host.name)));
-    if (this.code) await placeCode(this.code, this.hosts.map((h) => h.dir));
+    if (this.code)
+      await placeCode(
+        this.code,
+        this.hosts.map((h) => h.dir),
+      );
     this.staged = await stageInputsByGroup(this.request, {
       channels: this.request.InputDataConfig ?? [],
       jobInputMode: this.request.AlgorithmSpecification?.TrainingInputMode ?? 'File',
@@ -512,8 +518,14 @@ export class LocalRun {
       }
     };
     const [model] = await Promise.all([
-      pack('model', this.hosts.map((h) => path.join(h.dir, 'model'))),
-      pack('output', this.hosts.map((h) => path.join(h.dir, 'output', 'data'))),
+      pack(
+        'model',
+        this.hosts.map((h) => path.join(h.dir, 'model')),
+      ),
+      pack(
+        'output',
+        this.hosts.map((h) => path.join(h.dir, 'output', 'data')),
+      ),
     ]);
     if (model) this.doc = { ...this.doc, ModelArtifacts: { S3ModelArtifacts: model.uri } };
     try {
@@ -572,7 +584,9 @@ export class LocalRun {
     await this.persist();
     await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
     const complete = new Map(this.hosts.flatMap((h) => (h.complete ? [[h.name, h.complete] as const] : [])));
-    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) => this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`));
+    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) =>
+      this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`),
+    );
     return this.snapshot();
   }
 }
@@ -612,6 +626,9 @@ function closeStream(stream: WriteStream): Promise<void> {
 /** FailureReason text for an error raised before or around the containers. */
 function failureText(error: unknown): string {
   const message = (error as Error).message ?? String(error);
-  const kind = error instanceof SagekitError || (error as Error).name === 'ImageError' || (error as Error).name === 'ChannelDataError' ? 'ClientError' : 'InternalServerError';
+  const kind =
+    error instanceof SagekitError || (error as Error).name === 'ImageError' || (error as Error).name === 'ChannelDataError'
+      ? 'ClientError'
+      : 'InternalServerError';
   return `${kind}: ${message}`.slice(0, FAILURE_REASON_MAX);
 }

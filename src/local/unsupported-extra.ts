@@ -8,7 +8,8 @@ import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 export function cloudOnlyWarnings(request: CreateTrainingJobRequest): Array<[string, string]> {
   const found: Array<[string, string]> = [];
   const resources = request.ResourceConfig;
-  if (resources?.KeepAlivePeriodInSeconds !== undefined) found.push(['keepAlivePeriodInSeconds', 'there is no warm pool; every local job starts fresh containers']);
+  if (resources?.KeepAlivePeriodInSeconds !== undefined)
+    found.push(['keepAlivePeriodInSeconds', 'there is no warm pool; every local job starts fresh containers']);
   if (resources?.TrainingPlanArn) found.push(['trainingPlan', 'local jobs use this machine, not reserved capacity']);
   if (resources?.InstancePlacementConfig) found.push(['instancePlacementConfig', 'every host runs on this machine']);
   if (request.InfraCheckConfig) found.push(['enableInfraCheck', 'there are no instances to health-check']);
@@ -18,7 +19,7 @@ export function cloudOnlyWarnings(request: CreateTrainingJobRequest): Array<[str
   if (image?.TrainingRepositoryAuthConfig) {
     found.push(['trainingRepositoryCredentialsProviderArn', 'the engine pulls with its own registry credentials (docker/podman login)']);
   } else if (image?.TrainingRepositoryAccessMode === 'Vpc') {
-    found.push(['trainingRepositoryAccessMode', 'the engine pulls the image from this machine\'s network']);
+    found.push(['trainingRepositoryAccessMode', "the engine pulls the image from this machine's network"]);
   }
   return found;
 }

@@ -21,7 +21,7 @@ export function unsupportedFieldWarnings(request: CreateTrainingJobRequest): str
   if (request.TensorBoardOutputConfig) say('tensorboardOutputConfig', 'TensorBoard data is not uploaded');
   if (request.RetryStrategy) say('maxRetryAttempts', 'failed local jobs are not retried');
   if (request.ResourceConfig?.VolumeSizeInGB !== undefined && request.ResourceConfig.VolumeSizeInGB !== 30) {
-    say('volumeSize', 'local jobs use this machine\'s disk');
+    say('volumeSize', "local jobs use this machine's disk");
   }
   if (request.AlgorithmSpecification?.EnableSageMakerMetricsTimeSeries) say('enableSageMakerMetrics', 'metrics are kept in the local job record only');
   warnings.push(...cloudOnlyWarnings(request).map(([field, why]) => `${field} is not honoured by local jobs: ${why}`));

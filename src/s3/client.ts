@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { quietAwsSdkWarnings } from '../aws/quiet-warnings.js';
+import { quietAwsSdkWarnings } from '../util/quiet-warnings.js';
 
 // Loaded on first use: a local job with file:// data and `--help` never pay for the S3 client.
 // A synchronous require keeps createS3Client synchronous; `import` of this CommonJS package

@@ -30,21 +30,14 @@ export async function* listObjects(s3: S3Client, location: S3Location, signal?: 
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   let token: string | undefined;
   do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, ContinuationToken: token }),
-      { abortSignal: signal },
-    );
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, ContinuationToken: token }), { abortSignal: signal });
     for (const object of page.Contents ?? []) yield object;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
 
 /** Opens an object as a stream (for Pipe mode and unpacking without a temp file). */
-export async function openObjectStream(
-  s3: S3Client,
-  location: S3Location,
-  signal?: AbortSignal,
-): Promise<{ body: Readable; size: number | undefined }> {
+export async function openObjectStream(s3: S3Client, location: S3Location, signal?: AbortSignal): Promise<{ body: Readable; size: number | undefined }> {
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
     abortSignal: signal,
@@ -75,12 +68,7 @@ export function progressCounter(kind: Progress['kind'], label: string, total: nu
 }
 
 /** Downloads one object to `file` (parent directories created, written atomically). */
-export async function downloadObject(
-  s3: S3Client,
-  location: S3Location,
-  file: string,
-  options: TransferOptions = {},
-): Promise<number> {
+export async function downloadObject(s3: S3Client, location: S3Location, file: string, options: TransferOptions = {}): Promise<number> {
   await mkdir(path.dirname(file), { recursive: true });
   const { body, size } = await openObjectStream(s3, location, options.signal);
   const temp = `${file}.sagekit-part`;

@@ -25,7 +25,7 @@ export function isFileUri(uri: string): boolean {
 /** Splits `s3://bucket/key` into bucket and key; throws on anything else. */
 export function parseS3Uri(uri: string): S3Location {
   const match = S3_URI.exec(uri);
-  if (!match || !match[1]) throw new Error(`not an S3 URI: ${uri}`);
+  if (!match?.[1]) throw new Error(`not an S3 URI: ${uri}`);
   return { bucket: match[1], key: match[2] ?? '' };
 }
 

@@ -38,7 +38,7 @@ export function constraintMessage(issues: readonly ValidationIssue[]): string {
 }
 
 function preview(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 

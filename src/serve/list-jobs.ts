@@ -24,13 +24,18 @@ export interface TrainingJobSummary {
 
 function oneOf(field: string, value: unknown, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
-    throw validationException(`1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+    throw validationException(
+      `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+    );
   }
 }
 
 function timeFilter(input: Record<string, unknown>, field: string): number | undefined {
   const ms = fromWireTime(input[field]);
-  if (Number.isNaN(ms)) throw validationException(`1 validation error detected: Value '${String(input[field])}' at '${field}' failed to satisfy constraint: Member must be a timestamp`);
+  if (Number.isNaN(ms))
+    throw validationException(
+      `1 validation error detected: Value '${String(input[field])}' at '${field}' failed to satisfy constraint: Member must be a timestamp`,
+    );
   return ms;
 }
 
@@ -78,13 +83,18 @@ export function listTrainingJobs(
   oneOf('sortOrder', input.SortOrder, SORT_ORDER);
   const max = input.MaxResults ?? 10;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100) {
-    throw validationException(`1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`);
+    throw validationException(
+      `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
   }
   const offset = input.NextToken === undefined ? 0 : decodeToken(input.NextToken);
   if (offset === undefined) throw validationException('Invalid pagination token');
   const order = compare((input.SortBy as string | undefined) ?? 'CreationTime');
   const descending = input.SortOrder === 'Descending';
-  const all = docs.filter(matches(input)).map(summaryOf).sort((a, b) => (descending ? -order(a, b) : order(a, b)));
+  const all = docs
+    .filter(matches(input))
+    .map(summaryOf)
+    .sort((a, b) => (descending ? -order(a, b) : order(a, b)));
   const page = all.slice(offset, offset + max);
   return { TrainingJobSummaries: page, ...(offset + max < all.length && { NextToken: encodeToken(offset + max) }) };
 }

@@ -18,7 +18,13 @@ beforeAll(async () => {
   const iso = new Date(start * 1000).toISOString();
   await writeFile(
     path.join(dir, 'describe.json'),
-    JSON.stringify({ TrainingJobName: 'job-a', CreationTime: iso, TrainingStartTime: iso, ResourceConfig: { InstanceCount: 2 }, TrainingJobStatus: 'InProgress' }),
+    JSON.stringify({
+      TrainingJobName: 'job-a',
+      CreationTime: iso,
+      TrainingStartTime: iso,
+      ResourceConfig: { InstanceCount: 2 },
+      TrainingJobStatus: 'InProgress',
+    }),
   );
   const lines = ['one', 'two', 'three', 'four', 'five'].map((message, i) => JSON.stringify({ host: 'algo-1', message, timestamp: start * 1000 + i }));
   // The last line is still being written: no newline yet, so it is not an event yet.
@@ -37,9 +43,15 @@ describe('CloudWatch Logs over job records', () => {
   });
 
   it('pages GetLogEvents: the tail by default, from the head on request, forward and backward tokens', async () => {
-    const tail = (await logs.GetLogEvents!({ logGroupName: group, logStreamName: stream, limit: 2 })) as { nextBackwardToken: string; nextForwardToken: string };
+    const tail = (await logs.GetLogEvents!({ logGroupName: group, logStreamName: stream, limit: 2 })) as {
+      nextBackwardToken: string;
+      nextForwardToken: string;
+    };
     expect(messages(tail)).toEqual(['four', 'five']);
-    expect(messages(await logs.GetLogEvents!({ logGroupName: group, logStreamName: stream, limit: 2, nextToken: tail.nextBackwardToken }))).toEqual(['two', 'three']);
+    expect(messages(await logs.GetLogEvents!({ logGroupName: group, logStreamName: stream, limit: 2, nextToken: tail.nextBackwardToken }))).toEqual([
+      'two',
+      'three',
+    ]);
     const head = (await logs.GetLogEvents!({ logGroupName: group, logStreamName: stream, limit: 3, startFromHead: true })) as { nextForwardToken: string };
     expect(messages(head)).toEqual(['one', 'two', 'three']);
     const rest = (await logs.GetLogEvents!({ logGroupName: group, logStreamName: stream, nextToken: head.nextForwardToken })) as { nextForwardToken: string };
@@ -61,6 +73,8 @@ describe('CloudWatch Logs over job records', () => {
   it('answers an unknown group or stream with ResourceNotFoundException', async () => {
     await expect(logs.GetLogEvents!({ logGroupName: '/aws/lambda/x', logStreamName: stream })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     await expect(logs.GetLogEvents!({ logGroupName: group, logStreamName: 'job-a/algo-9-1' })).rejects.toThrow('The specified log stream does not exist.');
-    await expect(logs.GetLogEvents!({ logGroupName: group, logStreamName: `../jobs/job-a/algo-1-${start}` })).rejects.toThrow('The specified log stream does not exist.');
+    await expect(logs.GetLogEvents!({ logGroupName: group, logStreamName: `../jobs/job-a/algo-1-${start}` })).rejects.toThrow(
+      'The specified log stream does not exist.',
+    );
   });
 });

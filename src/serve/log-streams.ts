@@ -82,7 +82,5 @@ export function textFilter(pattern: string | undefined): ((message: string) => b
   const excluded = terms.filter((t) => t.kind === '-').map((t) => t.text);
   const anyOf = terms.filter((t) => t.kind === '?').map((t) => t.text);
   return (message) =>
-    required.every((t) => message.includes(t)) &&
-    !excluded.some((t) => message.includes(t)) &&
-    (anyOf.length === 0 || anyOf.some((t) => message.includes(t)));
+    required.every((t) => message.includes(t)) && !excluded.some((t) => message.includes(t)) && (anyOf.length === 0 || anyOf.some((t) => message.includes(t)));
 }

@@ -52,13 +52,17 @@ export class LogsService {
   }
 
   private checkGroup(input: Input): void {
-    const group = input.logGroupName ?? (typeof input.logGroupIdentifier === 'string' ? input.logGroupIdentifier.replace(/^arn:.*:log-group:/, '').replace(/:\*$/, '') : undefined);
+    const group =
+      input.logGroupName ??
+      (typeof input.logGroupIdentifier === 'string' ? input.logGroupIdentifier.replace(/^arn:.*:log-group:/, '').replace(/:\*$/, '') : undefined);
     if (group !== TRAINING_LOG_GROUP) throw new AwsServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
   }
 
   private async describeLogGroups(input: Input): Promise<unknown> {
     const prefix = typeof input.logGroupNamePrefix === 'string' ? input.logGroupNamePrefix : '';
-    const groups = TRAINING_LOG_GROUP.startsWith(prefix) ? [{ logGroupName: TRAINING_LOG_GROUP, arn: `${this.groupArn()}:*`, creationTime: 0, storedBytes: 0 }] : [];
+    const groups = TRAINING_LOG_GROUP.startsWith(prefix)
+      ? [{ logGroupName: TRAINING_LOG_GROUP, arn: `${this.groupArn()}:*`, creationTime: 0, storedBytes: 0 }]
+      : [];
     return { logGroups: groups };
   }
 
@@ -117,7 +121,13 @@ export class LogsService {
     );
     const events = streams
       .flatMap((s, streamIndex) =>
-        s.events.map((e, i) => ({ logStreamName: s.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.timestamp, eventId: `${streamIndex}-${i}` })),
+        s.events.map((e, i) => ({
+          logStreamName: s.name,
+          timestamp: e.timestamp,
+          message: e.message,
+          ingestionTime: e.timestamp,
+          eventId: `${streamIndex}-${i}`,
+        })),
       )
       .filter((e) => inTime(input)(e.timestamp) && matches(e.message))
       .sort((a, b) => a.timestamp - b.timestamp);

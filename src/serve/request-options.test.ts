@@ -41,7 +41,9 @@ describe('validateCreateRequest', () => {
   it('holds the wire rules estimator options cannot break', () => {
     const { OutputDataConfig: _output, ...noOutput } = valid();
     expect(messageOf(noOutput)).toContain("Member at 'OutputDataConfig.S3OutputPath' failed to satisfy constraint: Member must not be null");
-    expect(messageOf({ ...valid(), HyperParameters: { epochs: 3 } })).toContain("Value '3' at 'HyperParameters.epochs' failed to satisfy constraint: values must be strings");
+    expect(messageOf({ ...valid(), HyperParameters: { epochs: 3 } })).toContain(
+      "Value '3' at 'HyperParameters.epochs' failed to satisfy constraint: values must be strings",
+    );
     expect(messageOf({ ...valid(), ResourceConfig: { InstanceType: 'local', InstanceCount: 1 } })).toContain("at 'ResourceConfig.InstanceType'");
     const fileInput = valid();
     fileInput.InputDataConfig[0]!.DataSource.S3DataSource.S3Uri = '/home/me/data';

@@ -87,16 +87,26 @@ function channelInput(channel: Json): unknown {
   const fs = source.FileSystemDataSource;
   if (isObject(fs)) {
     return {
-      fileSystemId: fs.FileSystemId, fileSystemType: fs.FileSystemType, directoryPath: fs.DirectoryPath,
-      fileSystemAccessMode: fs.FileSystemAccessMode, contentType: channel.ContentType, inputMode: channel.InputMode,
+      fileSystemId: fs.FileSystemId,
+      fileSystemType: fs.FileSystemType,
+      directoryPath: fs.DirectoryPath,
+      fileSystemAccessMode: fs.FileSystemAccessMode,
+      contentType: channel.ContentType,
+      inputMode: channel.InputMode,
     };
   }
   const s3 = obj(source.S3DataSource);
   const shuffle = channel.ShuffleConfig;
   return {
-    s3Data: s3.S3Uri, s3DataType: s3.S3DataType, distribution: s3.S3DataDistributionType, attributeNames: s3.AttributeNames,
-    compression: channel.CompressionType, contentType: channel.ContentType, recordWrapping: channel.RecordWrapperType,
-    inputMode: channel.InputMode, ...(isObject(shuffle) && { shuffleConfig: { seed: shuffle.Seed } }),
+    s3Data: s3.S3Uri,
+    s3DataType: s3.S3DataType,
+    distribution: s3.S3DataDistributionType,
+    attributeNames: s3.AttributeNames,
+    compression: channel.CompressionType,
+    contentType: channel.ContentType,
+    recordWrapping: channel.RecordWrapperType,
+    inputMode: channel.InputMode,
+    ...(isObject(shuffle) && { shuffleConfig: { seed: shuffle.Seed } }),
   };
 }
 
@@ -107,16 +117,19 @@ function monitoringOptions(request: Json): Json {
   return {
     ...(isObject(hook) && {
       debuggerHookConfig: {
-        s3OutputPath: hook.S3OutputPath, containerLocalOutputPath: hook.LocalPath, hookParameters: hook.HookParameters,
+        s3OutputPath: hook.S3OutputPath,
+        containerLocalOutputPath: hook.LocalPath,
+        hookParameters: hook.HookParameters,
         collectionConfigs: Array.isArray(hook.CollectionConfigurations)
           ? hook.CollectionConfigurations.map((c) => ({ name: obj(c).CollectionName, parameters: obj(c).CollectionParameters }))
           : undefined,
       },
     }),
     ...(isObject(profiler) && profiler.DisableProfiler === true && { disableProfiler: true }),
-    ...(isObject(profiler) && profiler.DisableProfiler !== true && {
-      profilerConfig: { s3OutputPath: profiler.S3OutputPath, systemMonitorIntervalMillis: profiler.ProfilingIntervalInMilliseconds },
-    }),
+    ...(isObject(profiler) &&
+      profiler.DisableProfiler !== true && {
+        profilerConfig: { s3OutputPath: profiler.S3OutputPath, systemMonitorIntervalMillis: profiler.ProfilingIntervalInMilliseconds },
+      }),
     ...(isObject(tensorboard) && { tensorboardOutputConfig: { s3OutputPath: tensorboard.S3OutputPath, containerLocalOutputPath: tensorboard.LocalPath } }),
   };
 }
@@ -130,19 +143,32 @@ export function optionsOfRequest(request: Json): Json {
   const checkpoint = obj(request.CheckpointConfig);
   const channels = Array.isArray(request.InputDataConfig) ? request.InputDataConfig.map(obj) : [];
   const options: Json = {
-    jobName: request.TrainingJobName, imageUri: algorithm.TrainingImage, inputMode: algorithm.TrainingInputMode,
+    jobName: request.TrainingJobName,
+    imageUri: algorithm.TrainingImage,
+    inputMode: algorithm.TrainingInputMode,
     metricDefinitions: Array.isArray(algorithm.MetricDefinitions)
       ? algorithm.MetricDefinitions.map((m) => ({ name: obj(m).Name, regex: obj(m).Regex }))
       : undefined,
-    enableSageMakerMetrics: algorithm.EnableSageMakerMetricsTimeSeries, role: request.RoleArn,
-    outputPath: obj(request.OutputDataConfig).S3OutputPath, outputKmsKey: obj(request.OutputDataConfig).KmsKeyId,
-    instanceType: resources.InstanceType, instanceCount: resources.InstanceCount, volumeSize: resources.VolumeSizeInGB,
-    volumeKmsKey: resources.VolumeKmsKeyId, maxRun: stopping.MaxRuntimeInSeconds, maxWait: stopping.MaxWaitTimeInSeconds,
-    hyperparameters: request.HyperParameters, environment: request.Environment,
+    enableSageMakerMetrics: algorithm.EnableSageMakerMetricsTimeSeries,
+    role: request.RoleArn,
+    outputPath: obj(request.OutputDataConfig).S3OutputPath,
+    outputKmsKey: obj(request.OutputDataConfig).KmsKeyId,
+    instanceType: resources.InstanceType,
+    instanceCount: resources.InstanceCount,
+    volumeSize: resources.VolumeSizeInGB,
+    volumeKmsKey: resources.VolumeKmsKeyId,
+    maxRun: stopping.MaxRuntimeInSeconds,
+    maxWait: stopping.MaxWaitTimeInSeconds,
+    hyperparameters: request.HyperParameters,
+    environment: request.Environment,
     tags: Array.isArray(request.Tags) ? request.Tags.map((t) => ({ key: obj(t).Key, value: obj(t).Value })) : undefined,
-    subnets: vpc.Subnets, securityGroupIds: vpc.SecurityGroupIds, enableNetworkIsolation: request.EnableNetworkIsolation,
-    encryptInterContainerTraffic: request.EnableInterContainerTrafficEncryption, useSpotInstances: request.EnableManagedSpotTraining,
-    checkpointS3Uri: checkpoint.S3Uri, checkpointLocalPath: checkpoint.LocalPath,
+    subnets: vpc.Subnets,
+    securityGroupIds: vpc.SecurityGroupIds,
+    enableNetworkIsolation: request.EnableNetworkIsolation,
+    encryptInterContainerTraffic: request.EnableInterContainerTrafficEncryption,
+    useSpotInstances: request.EnableManagedSpotTraining,
+    checkpointS3Uri: checkpoint.S3Uri,
+    checkpointLocalPath: checkpoint.LocalPath,
     maxRetryAttempts: obj(request.RetryStrategy).MaximumRetryAttempts,
     inputs: channels.length ? Object.fromEntries(channels.map((c, i) => [String(c.ChannelName ?? i), channelInput(c)])) : undefined,
     ...monitoringOptions(request),
@@ -162,7 +188,12 @@ function wireIssues(request: Json): ValidationIssue[] {
   // The local backend starts every container as `train` (the SageMaker contract); refuse what would change that.
   for (const field of ['ContainerEntrypoint', 'ContainerArguments', 'AlgorithmName'] as const) {
     const value = obj(request.AlgorithmSpecification)[field];
-    if (value !== undefined) issues.push({ path: `AlgorithmSpecification.${field}`, value, rule: 'is not supported by sagekit serve: containers run as `docker run <TrainingImage> train`' });
+    if (value !== undefined)
+      issues.push({
+        path: `AlgorithmSpecification.${field}`,
+        value,
+        rule: 'is not supported by sagekit serve: containers run as `docker run <TrainingImage> train`',
+      });
   }
   const type = obj(request.ResourceConfig).InstanceType;
   if (typeof type === 'string' && !type.startsWith('ml.')) {
@@ -172,7 +203,8 @@ function wireIssues(request: Json): ValidationIssue[] {
   const names = new Set<unknown>();
   channels.forEach((channel, i) => {
     if (typeof channel.ChannelName !== 'string') issues.push({ path: `InputDataConfig[${i}].ChannelName`, rule: 'Member must not be null' });
-    else if (names.has(channel.ChannelName)) issues.push({ path: `InputDataConfig[${i}].ChannelName`, value: channel.ChannelName, rule: 'channel names must be unique' });
+    else if (names.has(channel.ChannelName))
+      issues.push({ path: `InputDataConfig[${i}].ChannelName`, value: channel.ChannelName, rule: 'channel names must be unique' });
     names.add(channel.ChannelName);
     const uri = obj(obj(channel.DataSource).S3DataSource).S3Uri;
     if (typeof uri === 'string' && !uri.startsWith('s3://')) {

@@ -52,7 +52,8 @@ async function answerJson(routes: ServeRoutes, request: IncomingMessage, respons
     } catch {
       throw new AwsServiceError('SerializationException', 'the request body is not valid JSON');
     }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AwsServiceError('SerializationException', 'the request body must be a JSON object');
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new AwsServiceError('SerializationException', 'the request body must be a JSON object');
     sendJson(response, await handler(input as Record<string, unknown>));
   } catch (error) {
     const answer = asServiceError(error);

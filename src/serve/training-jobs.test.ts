@@ -37,7 +37,11 @@ describe('TrainingJobService over records', () => {
   it('lists records, with an ARN for records written without one', async () => {
     expect(await service.list({})).toEqual({
       TrainingJobSummaries: [
-        expect.objectContaining({ TrainingJobName: 'done-job', TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:000000000000:training-job/done-job', CreationTime: 1767225600 }),
+        expect.objectContaining({
+          TrainingJobName: 'done-job',
+          TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:000000000000:training-job/done-job',
+          CreationTime: 1767225600,
+        }),
       ],
     });
   });
@@ -48,7 +52,10 @@ describe('TrainingJobService over records', () => {
       message: 'The request was rejected because the training job is in status Completed.',
     });
     await expect(service.describe({ TrainingJobName: '../jobs/done-job' })).rejects.toMatchObject({ code: 'ValidationException' });
-    await expect(service.describe({ TrainingJobName: 'missing' })).rejects.toMatchObject({ code: 'ValidationException', message: 'Requested resource not found.' });
+    await expect(service.describe({ TrainingJobName: 'missing' })).rejects.toMatchObject({
+      code: 'ValidationException',
+      message: 'Requested resource not found.',
+    });
     await expect(service.stop({ TrainingJobName: 'missing' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
   });
 });

@@ -99,10 +99,13 @@ export class TrainingJobService {
   /** The current document of a job; ValidationException "Requested resource not found." as SageMaker answers. */
   private async document(input: Input): Promise<DescribeTrainingJobResponse> {
     const name = input.TrainingJobName;
-    if (typeof name !== 'string') throw validationException("1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null");
+    if (typeof name !== 'string')
+      throw validationException("1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null");
     // Also keeps names like ../x from reaching the file system.
     if (!JOB_NAME_PATTERN.test(name)) {
-      throw validationException(`1 validation error detected: Value '${name}' at 'trainingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${JOB_NAME_PATTERN.source}`);
+      throw validationException(
+        `1 validation error detected: Value '${name}' at 'trainingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${JOB_NAME_PATTERN.source}`,
+      );
     }
     const job = this.running.get(name);
     if (job) return job.describe();

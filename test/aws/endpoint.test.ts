@@ -83,7 +83,14 @@ describe('SageMaker endpoints', () => {
     const statuses: string[] = [];
     events.on('status', (s) => statuses.push(s.status));
     const estimator = await fittedEstimator(session);
-    const predictor = await estimator.deploy({ initialInstanceCount: 1, instanceType: 'ml.m5.large', endpointName: 'my-endpoint', tags: { team: 'ml' }, events, pollSeconds: 0 });
+    const predictor = await estimator.deploy({
+      initialInstanceCount: 1,
+      instanceType: 'ml.m5.large',
+      endpointName: 'my-endpoint',
+      tags: { team: 'ml' },
+      events,
+      pollSeconds: 0,
+    });
     expect(predictor.endpointName).toBe('my-endpoint');
     expect(await predictor.backend()).toBe('aws');
     expect(statuses).toEqual(['Creating', 'InService']);
@@ -96,20 +103,31 @@ describe('SageMaker endpoints', () => {
     });
     expect(sm.commandCalls(CreateEndpointConfigCommand)[0]!.args[0].input).toEqual({
       EndpointConfigName: 'my-endpoint',
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: model.ModelName, InitialVariantWeight: 1, InitialInstanceCount: 1, InstanceType: 'ml.m5.large' }],
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', ModelName: model.ModelName, InitialVariantWeight: 1, InitialInstanceCount: 1, InstanceType: 'ml.m5.large' },
+      ],
       Tags: [{ Key: 'team', Value: 'ml' }],
     });
-    expect(sm.commandCalls(CreateEndpointCommand)[0]!.args[0].input).toEqual({ EndpointName: 'my-endpoint', EndpointConfigName: 'my-endpoint', Tags: [{ Key: 'team', Value: 'ml' }] });
+    expect(sm.commandCalls(CreateEndpointCommand)[0]!.args[0].input).toEqual({
+      EndpointName: 'my-endpoint',
+      EndpointConfigName: 'my-endpoint',
+      Tags: [{ Key: 'team', Value: 'ml' }],
+    });
     expect(sm.commandCalls(DescribeEndpointCommand)).toHaveLength(3);
   });
 
   it('a Failed endpoint rejects with its FailureReason; wait: false returns while Creating', async () => {
-    const failing = setup([{ EndpointStatus: 'Creating' }, { EndpointStatus: 'Failed', FailureReason: 'The primary container for production variant AllTraffic did not pass the ping health check.' }]);
+    const failing = setup([
+      { EndpointStatus: 'Creating' },
+      { EndpointStatus: 'Failed', FailureReason: 'The primary container for production variant AllTraffic did not pass the ping health check.' },
+    ]);
     const error = await (await fittedEstimator(failing.session))
       .deploy({ instanceType: 'ml.m5.large', endpointName: 'my-endpoint', pollSeconds: 0 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EndpointError);
-    expect((error as Error).message).toBe('endpoint my-endpoint failed: The primary container for production variant AllTraffic did not pass the ping health check.');
+    expect((error as Error).message).toBe(
+      'endpoint my-endpoint failed: The primary container for production variant AllTraffic did not pass the ping health check.',
+    );
 
     const quick = setup([{ EndpointStatus: 'Creating' }]);
     const predictor = await (await fittedEstimator(quick.session)).deploy({ instanceType: 'ml.m5.large', endpointName: 'my-endpoint', wait: false });
@@ -122,7 +140,11 @@ describe('SageMaker endpoints', () => {
     const runtime = mockClient(SageMakerRuntimeClient);
     runtime
       .on(InvokeEndpointCommand)
-      .resolvesOnce({ Body: new TextEncoder().encode('{"predictions": [4.0]}') as never, ContentType: 'application/json', InvokedProductionVariant: 'AllTraffic' })
+      .resolvesOnce({
+        Body: new TextEncoder().encode('{"predictions": [4.0]}') as never,
+        ContentType: 'application/json',
+        InvokedProductionVariant: 'AllTraffic',
+      })
       .rejectsOnce(new AwsModelError({ message: 'Received client error (400) from primary with message "bad input"', $metadata: {}, OriginalStatusCode: 400 }));
     const predictor = new Predictor('my-endpoint', { session, backend: 'aws', serializer: new JSONSerializer(), deserializer: new JSONDeserializer() });
     expect(await predictor.predict({ instances: [2] })).toEqual({ predictions: [4.0] });

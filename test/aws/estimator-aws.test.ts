@@ -35,9 +35,17 @@ describe('Estimator on SageMaker', () => {
     const logs = new CloudWatchLogsClient({ region: 'us-west-2' });
     const sm = mockClient(sagemaker);
     sm.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: 'arn:aws:sagemaker:us-west-2:111122223333:training-job/x' });
-    sm.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: `s3://${BUCKET}/m.tar.gz` } });
+    sm.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobStatus: 'Completed',
+      SecondaryStatus: 'Completed',
+      ModelArtifacts: { S3ModelArtifacts: `s3://${BUCKET}/m.tar.gz` },
+    });
     mockClient(sts).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
-    mockClient(iam).on(GetRoleCommand, { RoleName: 'SageMakerRole' }).resolves({ Role: { Arn: `arn:aws:iam::${ACCOUNT}:role/service/SageMakerRole`, RoleName: 'SageMakerRole', Path: '/service/', RoleId: 'r', CreateDate: new Date() } });
+    mockClient(iam)
+      .on(GetRoleCommand, { RoleName: 'SageMakerRole' })
+      .resolves({
+        Role: { Arn: `arn:aws:iam::${ACCOUNT}:role/service/SageMakerRole`, RoleName: 'SageMakerRole', Path: '/service/', RoleId: 'r', CreateDate: new Date() },
+      });
     mockClient(logs).on(DescribeLogStreamsCommand).resolves({ logStreams: [] });
     return { session: new Session({ region: 'us-west-2', clients: { sagemaker, sts, iam, logs, s3: s3.client } }), sm };
   }

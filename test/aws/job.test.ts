@@ -42,7 +42,6 @@ function scripted(steps: ScenarioStep[]) {
   return { session, smMock, logsMock, sagemaker };
 }
 
-
 describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
   it('reports every transition in order and every log line of every host exactly once', async () => {
     const { session } = scripted([
@@ -52,7 +51,12 @@ describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
       // algo-2's stream appears late, with lines older than algo-1's newest.
       { status: 'InProgress', secondary: 'Training', logs: { [`${JOB}/algo-1-100`]: ['a4'], [`${JOB}/algo-2-100`]: ['b1', 'b2', 'b3', 'b4', 'b5'] } },
       { status: 'InProgress', secondary: 'Uploading', logs: { [`${JOB}/algo-2-100`]: ['b6'], [`${JOB}/algo-1-100`]: ['a5'] } },
-      { status: 'Completed', secondary: 'Completed', logs: { [`${JOB}/algo-1-100`]: ['a6 last'] }, extra: { BillableTimeInSeconds: 120, TrainingTimeInSeconds: 120 } },
+      {
+        status: 'Completed',
+        secondary: 'Completed',
+        logs: { [`${JOB}/algo-1-100`]: ['a6 last'] },
+        extra: { BillableTimeInSeconds: 120, TrainingTimeInSeconds: 120 },
+      },
     ]);
     const { events, ...seen } = recordingEvents();
     const job = new AwsTrainingJob(JOB, session, events, FAST);
@@ -70,7 +74,11 @@ describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
     const { session, smMock } = scripted([{ status: 'Completed', secondary: 'Completed' }]);
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const fake = smMock.commandCalls(DescribeTrainingJobCommand).length;
-    smMock.on(DescribeTrainingJobCommand).rejectsOnce(throttle).rejectsOnce(throttle).resolves({ TrainingJobName: JOB, TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed' });
+    smMock
+      .on(DescribeTrainingJobCommand)
+      .rejectsOnce(throttle)
+      .rejectsOnce(throttle)
+      .resolves({ TrainingJobName: JOB, TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed' });
     const doc = await new AwsTrainingJob(JOB, session, new JobEvents(), FAST).wait({ logs: false });
     expect(doc.TrainingJobStatus).toBe('Completed');
     expect(smMock.commandCalls(DescribeTrainingJobCommand).length - fake).toBe(3);
@@ -124,7 +132,9 @@ describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
     const { session, smMock } = scripted([{ status: 'InProgress', secondary: 'Training' }]);
     const job = await attachAwsJob(JOB, session, FAST);
     expect((await job.describe()).TrainingJobStatus).toBe('InProgress');
-    smMock.on(DescribeTrainingJobCommand, { TrainingJobName: 'nope' }).rejects(Object.assign(new Error('Requested resource not found.'), { name: 'ValidationException' }));
+    smMock
+      .on(DescribeTrainingJobCommand, { TrainingJobName: 'nope' })
+      .rejects(Object.assign(new Error('Requested resource not found.'), { name: 'ValidationException' }));
     await expect(attachAwsJob('nope', session, FAST)).rejects.toBeInstanceOf(NotFoundError);
 
     smMock.on(ListTrainingJobsCommand).resolves({
@@ -150,7 +160,13 @@ describe('cloud jobs (scripted SageMaker and CloudWatch Logs)', () => {
     const cases: Array<[string, string, new (...args: never[]) => SagekitError, number, RegExp]> = [
       ['ResourceLimitExceeded', 'The account-level service limit was exceeded', EnvironmentError, 3, /ml\.p4d\.24xlarge for training job usage/],
       ['ResourceInUse', 'Training job names must be unique', UsageError, 2, /another --job-name/],
-      ['AccessDeniedException', 'not authorized to perform: sagemaker:CreateTrainingJob', EnvironmentError, 3, /iam:PassRole on arn:aws:iam::111122223333:role\/R/],
+      [
+        'AccessDeniedException',
+        'not authorized to perform: sagemaker:CreateTrainingJob',
+        EnvironmentError,
+        3,
+        /iam:PassRole on arn:aws:iam::111122223333:role\/R/,
+      ],
       ['ValidationException', 'User is not authorized to perform: iam:PassRole on resource', EnvironmentError, 3, /trusts sagemaker\.amazonaws\.com/],
       ['ValidationException', '1 validation error detected: Value at hyperParameters failed', SagekitError, 2, /--dry-run/],
       ['ExpiredTokenException', 'The security token included in the request is expired', EnvironmentError, 3, /aws configure/],

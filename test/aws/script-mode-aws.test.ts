@@ -52,7 +52,12 @@ describe('script mode on SageMaker', () => {
     sm.on(CreateTrainingJobCommand).callsFake(async (input: { HyperParameters?: Record<string, string> }) => {
       const submit = JSON.parse(input.HyperParameters?.sagemaker_submit_directory ?? '""') as string;
       const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(submit) ?? [];
-      codeAtCreate.push(await s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false));
+      codeAtCreate.push(
+        await s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+          () => true,
+          () => false,
+        ),
+      );
       return { TrainingJobArn: 'arn:aws:sagemaker:us-west-2:111122223333:training-job/x' };
     });
     return { session: new Session({ region: 'us-west-2', clients: { sagemaker, sts, s3: s3.client } }), sm, codeAtCreate };
@@ -99,7 +104,13 @@ describe('script mode on SageMaker', () => {
 
   it('unchanged code is not uploaded twice; changed code is', async () => {
     const dir = write(mkdtempSync(path.join(root, 'again-')), projectFiles);
-    const code = { program: 'train.py', entryPoint: 'train.py', sourceDir: path.join(dir, 'src'), dependencies: [], uploadUri: 's3://my-bucket/again/source/sourcedir.tar.gz' };
+    const code = {
+      program: 'train.py',
+      entryPoint: 'train.py',
+      sourceDir: path.join(dir, 'src'),
+      dependencies: [],
+      uploadUri: 's3://my-bucket/again/source/sourcedir.tar.gz',
+    };
     const events = new JobEvents();
     expect((await uploadSourceCode(code, { s3: s3.client, events })).uploaded).toBe(true);
     expect((await uploadSourceCode(code, { s3: s3.client, events })).uploaded).toBe(false);
@@ -109,8 +120,13 @@ describe('script mode on SageMaker', () => {
 
   it('an s3:// sourceDir is used as is: nothing is uploaded', async () => {
     const { session: s, sm } = session();
-    await new Estimator({ ...base, sourceDir: 's3://my-bucket/prebuilt/sourcedir.tar.gz', session: s }).fit(undefined, { jobName: 'script-aws-3', wait: false });
-    expect(sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.HyperParameters?.sagemaker_submit_directory).toBe('"s3://my-bucket/prebuilt/sourcedir.tar.gz"');
+    await new Estimator({ ...base, sourceDir: 's3://my-bucket/prebuilt/sourcedir.tar.gz', session: s }).fit(undefined, {
+      jobName: 'script-aws-3',
+      wait: false,
+    });
+    expect(sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.HyperParameters?.sagemaker_submit_directory).toBe(
+      '"s3://my-bucket/prebuilt/sourcedir.tar.gz"',
+    );
     const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'my-bucket', Prefix: 'script-aws-3/' }));
     expect(listed.KeyCount ?? 0).toBe(0);
   });
@@ -124,10 +140,15 @@ describe('script mode on SageMaker', () => {
     sm.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: 'arn:aws:sagemaker:us-west-2:111122223333:training-job/x' });
     const s = new Session({ region: 'us-west-2', clients: { sagemaker, sts, s3: s3.client } });
     const { entryPoint: _e, ...withoutScriptMode } = base;
-    await new Estimator({ ...withoutScriptMode, sourceCode: { sourceDir: dir, entryScript: 'run.sh' }, session: s }).fit(undefined, { jobName: 'source-code-1', wait: false });
+    await new Estimator({ ...withoutScriptMode, sourceCode: { sourceDir: dir, entryScript: 'run.sh' }, session: s }).fit(undefined, {
+      jobName: 'source-code-1',
+      wait: false,
+    });
     const sent = sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input;
     const bucket = `sagemaker-us-west-2-${ACCOUNT}`;
-    expect(sent.InputDataConfig?.map((c) => [c.ChannelName, c.DataSource?.S3DataSource?.S3Uri])).toEqual([['code', `s3://${bucket}/source-code-1/input/code/`]]);
+    expect(sent.InputDataConfig?.map((c) => [c.ChannelName, c.DataSource?.S3DataSource?.S3Uri])).toEqual([
+      ['code', `s3://${bucket}/source-code-1/input/code/`],
+    ]);
     expect(sent.AlgorithmSpecification?.ContainerEntrypoint).toEqual(['/bin/sh', '-c', 'cd /opt/ml/input/data/code && exec "$0" "$@"', 'sh', 'run.sh']);
     const object = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'source-code-1/input/code/run.sh' }));
     expect(await object.Body!.transformToString()).toBe('echo hi\n');
@@ -135,7 +156,10 @@ describe('script mode on SageMaker', () => {
 
   describe('gitConfig', () => {
     const repo = write(mkdtempSync(path.join(root, 'repo-')), { 'README.md': 'main branch\n' });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' }).toString().trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' })
+        .toString()
+        .trim();
     git('init', '--quiet', '--initial-branch=main');
     git('add', '.');
     git('commit', '--quiet', '-m', 'main');
@@ -170,7 +194,9 @@ describe('script mode on SageMaker', () => {
         .catch((e: unknown) => e);
       expect(badCommit).toBeInstanceOf(ValidationError);
       expect((badCommit as ValidationError).issues.map((i) => i.path)).toEqual(['gitConfig.commit']);
-      const missing = await new Estimator({ ...options({ sourceDir: 'nope' }), session: s }).fit(undefined, { jobName: 'script-aws-git-3', wait: false }).catch((e: unknown) => e);
+      const missing = await new Estimator({ ...options({ sourceDir: 'nope' }), session: s })
+        .fit(undefined, { jobName: 'script-aws-git-3', wait: false })
+        .catch((e: unknown) => e);
       expect((missing as ValidationError).issues.map((i) => `${i.path}: ${i.rule}`)).toEqual([`sourceDir: must exist in the clone of file://${repo}`]);
       expect(sm.commandCalls(CreateTrainingJobCommand)).toHaveLength(0);
     });

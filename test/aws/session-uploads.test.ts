@@ -31,7 +31,9 @@ function mocks() {
   const stsMock = mockClient(sts);
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DataScience/alice` });
   const iamMock = mockClient(iam);
-  iamMock.on(GetRoleCommand, { RoleName: 'DataScience' }).resolves({ Role: { Arn: `arn:aws:iam::${ACCOUNT}:role/teams/DataScience`, RoleName: 'DataScience', Path: '/teams/', RoleId: 'x', CreateDate: new Date() } });
+  iamMock.on(GetRoleCommand, { RoleName: 'DataScience' }).resolves({
+    Role: { Arn: `arn:aws:iam::${ACCOUNT}:role/teams/DataScience`, RoleName: 'DataScience', Path: '/teams/', RoleId: 'x', CreateDate: new Date() },
+  });
   iamMock.on(GetRoleCommand, { RoleName: 'Missing' }).rejects(Object.assign(new Error('role Missing not found'), { name: 'NoSuchEntityException' }));
   const sagemakerMock = mockClient(sagemaker);
   return { sts, iam, sagemaker, stsMock, iamMock, sagemakerMock };
@@ -83,7 +85,17 @@ describe('Session', () => {
 
   it('sessions creating the default bucket at the same moment all get it (no false "another account")', async () => {
     const { sts } = mocks();
-    const sessions = Array.from({ length: 6 }, () => new Session({ region: 'eu-west-1', clients: { sts, s3: createS3Client({ endpoint: s3.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }) } }));
+    const sessions = Array.from(
+      { length: 6 },
+      () =>
+        new Session({
+          region: 'eu-west-1',
+          clients: {
+            sts,
+            s3: createS3Client({ endpoint: s3.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
+          },
+        }),
+    );
     const buckets = await Promise.all(sessions.map((session) => session.ensureDefaultBucket()));
     expect(new Set(buckets)).toEqual(new Set([`sagemaker-eu-west-1-${ACCOUNT}`]));
   });
@@ -121,12 +133,16 @@ describe('Session', () => {
     const session = new Session({ region: 'us-west-2', clients: { sts, iam, sagemaker } });
     const notebook = path.join(dir, 'notebook.json');
     writeFileSync(notebook, JSON.stringify({ ResourceName: 'my-notebook' }));
-    sagemakerMock.on(DescribeNotebookInstanceCommand, { NotebookInstanceName: 'my-notebook' }).resolves({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/NotebookRole` });
+    sagemakerMock
+      .on(DescribeNotebookInstanceCommand, { NotebookInstanceName: 'my-notebook' })
+      .resolves({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/NotebookRole` });
     expect(await getExecutionRole(session, notebook)).toBe(`arn:aws:iam::${ACCOUNT}:role/NotebookRole`);
 
     const studio = path.join(dir, 'studio.json');
     writeFileSync(studio, JSON.stringify({ DomainId: 'd-1', UserProfileName: 'alice' }));
-    sagemakerMock.on(DescribeUserProfileCommand, { DomainId: 'd-1', UserProfileName: 'alice' }).resolves({ UserSettings: { ExecutionRole: `arn:aws:iam::${ACCOUNT}:role/StudioRole` } });
+    sagemakerMock
+      .on(DescribeUserProfileCommand, { DomainId: 'd-1', UserProfileName: 'alice' })
+      .resolves({ UserSettings: { ExecutionRole: `arn:aws:iam::${ACCOUNT}:role/StudioRole` } });
     expect(await getExecutionRole(session, studio)).toBe(`arn:aws:iam::${ACCOUNT}:role/StudioRole`);
 
     expect(await getExecutionRole(session, path.join(dir, 'absent.json'))).toBe(`arn:aws:iam::${ACCOUNT}:role/teams/DataScience`);
@@ -226,4 +242,3 @@ describe('uploading local inputs', () => {
     await expect(downloadArtifacts('s3://bucket1/evil.tar', path.join(dir, 'evil-out'), { s3: s3.client })).rejects.toThrow(/refusing archive entry/);
   });
 });
-

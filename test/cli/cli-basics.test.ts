@@ -61,7 +61,21 @@ describe('sagekit CLI basics', () => {
       hyperparameters: { epochs: 1 },
     });
     const r = await runCli(
-      ['train', '-c', file, '--dry-run', '--json', '--set', 'hyperparameters.epochs=20', '--set', 'tags.team=ml', '--job-name', 'fixed-1', '--default-bucket', 'my-bucket'],
+      [
+        'train',
+        '-c',
+        file,
+        '--dry-run',
+        '--json',
+        '--set',
+        'hyperparameters.epochs=20',
+        '--set',
+        'tags.team=ml',
+        '--job-name',
+        'fixed-1',
+        '--default-bucket',
+        'my-bucket',
+      ],
       { env: noAws },
     );
     expect(r.code).toBe(0);

@@ -80,7 +80,11 @@ const cli = (args: string[], env: NodeJS.ProcessEnv, onStderr?: OnStderr): Promi
 
 const completedSteps = (job: string): ScenarioStep[] => [
   { status: 'InProgress', secondary: 'Starting' },
-  { status: 'InProgress', secondary: 'Training', logs: { [`${job}/algo-1-1700000000`]: ['epoch 1 loss=0.9', 'epoch 2 loss=0.5'], [`${job}/algo-2-1700000000`]: ['worker ready'] } },
+  {
+    status: 'InProgress',
+    secondary: 'Training',
+    logs: { [`${job}/algo-1-1700000000`]: ['epoch 1 loss=0.9', 'epoch 2 loss=0.5'], [`${job}/algo-2-1700000000`]: ['worker ready'] },
+  },
   {
     status: 'Completed',
     secondary: 'Completed',
@@ -211,7 +215,13 @@ describe.concurrent('sagekit CLI with SageMaker jobs (scripted AWS, s3rver)', ()
 
   // describe/logs/list/stop from other processes: one CLI call after another would outgrow a test's
   // time budget on a loaded machine, so each command is its own (concurrent) test.
-  const finished = (job: string) => scripted(job, completedSteps(job).slice(1).map((s) => ({ ...s, status: 'Completed' as const, secondary: 'Completed' as const })));
+  const finished = (job: string) =>
+    scripted(
+      job,
+      completedSteps(job)
+        .slice(1)
+        .map((s) => ({ ...s, status: 'Completed' as const, secondary: 'Completed' as const })),
+    );
 
   it('describe prints a SageMaker job as JSON or as a human summary', async () => {
     const job = 'cli-cloud-describe';
@@ -230,7 +240,10 @@ describe.concurrent('sagekit CLI with SageMaker jobs (scripted AWS, s3rver)', ()
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout.split('\n').filter(Boolean).sort()).toEqual(['epoch 1 loss=0.9', 'epoch 2 loss=0.5', 'epoch 3 loss=0.25', 'worker ready']);
     expect(jsonLogs.code, jsonLogs.stderr).toBe(0);
-    const lines = jsonLogs.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonLogs.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.message === 'worker ready')).toMatchObject({ host: 'algo-2' });
   });
 

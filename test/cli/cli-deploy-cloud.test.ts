@@ -34,7 +34,17 @@ function scenario(name: string, extra: Partial<EndpointScenario> = {}) {
 describe('sagekit deploy on SageMaker (scripted)', () => {
   it('deploys an attached job, invokes, lists and deletes', async () => {
     const { cli, calls } = scenario('ok');
-    const deployed = await cli(['deploy', 'my-algo-2026-01-01-00-00-00-123', '--instance-type', 'ml.m5.large', '--endpoint-name', 'cloud-ep', '--env', 'A=1', '--json']);
+    const deployed = await cli([
+      'deploy',
+      'my-algo-2026-01-01-00-00-00-123',
+      '--instance-type',
+      'ml.m5.large',
+      '--endpoint-name',
+      'cloud-ep',
+      '--env',
+      'A=1',
+      '--json',
+    ]);
     expect(deployed.stderr).toContain('endpoint cloud-ep InService');
     expect(deployed.code).toBe(0);
     expect(JSON.parse(deployed.stdout)).toMatchObject({ EndpointName: 'cloud-ep', EndpointStatus: 'InService' });
@@ -65,7 +75,7 @@ describe('sagekit deploy on SageMaker (scripted)', () => {
     ]);
   }, 120_000);
 
-  it('deploy --config deploys the file\'s job with its deploy: section (names from the estimator, as estimator.deploy())', async () => {
+  it("deploy --config deploys the file's job with its deploy: section (names from the estimator, as estimator.deploy())", async () => {
     const { cli, calls } = scenario('config');
     const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-cloud-ep-file-'));
     const file = path.join(dir, 'job.yaml');
@@ -90,12 +100,19 @@ describe('sagekit deploy on SageMaker (scripted)', () => {
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).toMatch(/^churn-\d{4}(-\d{2}){5}-\d{3}\n$/);
     const [model, config] = calls();
-    expect(model!.input).toMatchObject({ ModelName: deployed.stdout.trim(), VpcConfig: { Subnets: ['subnet-1'], SecurityGroupIds: ['sg-1'] }, Tags: [{ Key: 'team', Value: 'ml' }] });
+    expect(model!.input).toMatchObject({
+      ModelName: deployed.stdout.trim(),
+      VpcConfig: { Subnets: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+      Tags: [{ Key: 'team', Value: 'ml' }],
+    });
     expect(config!.input.ProductionVariants[0]).toMatchObject({ InitialInstanceCount: 2, InstanceType: 'ml.c5.xlarge' });
   }, 120_000);
 
   it('a Failed endpoint exits 1 with its FailureReason; an unknown endpoint exits 2', async () => {
-    const { cli } = scenario('failed', { status: 'Failed', failureReason: 'The primary container for production variant AllTraffic did not pass the ping health check.' });
+    const { cli } = scenario('failed', {
+      status: 'Failed',
+      failureReason: 'The primary container for production variant AllTraffic did not pass the ping health check.',
+    });
     const [failed, unknown] = await Promise.all([
       cli(['deploy', 'my-algo-2026-01-01-00-00-00-123', '--instance-type', 'ml.m5.large', '--endpoint-name', 'bad-ep']),
       cli(['endpoints', 'describe', 'no-such-endpoint']),

@@ -8,7 +8,13 @@ import { runCli } from '../helpers/cli.js';
 import { PARITY_DIR } from '../helpers/parity.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-cli-deploy-'));
-const offline = { AWS_REGION: '', AWS_PROFILE: '', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_ENDPOINT_URL: 'http://127.0.0.1:9', SAGEKIT_STATE_DIR: path.join(dir, 'state') };
+const offline = {
+  AWS_REGION: '',
+  AWS_PROFILE: '',
+  AWS_CONFIG_FILE: path.join(dir, 'none'),
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  SAGEKIT_STATE_DIR: path.join(dir, 'state'),
+};
 
 interface DeployVector {
   config: Record<string, unknown>;
@@ -33,7 +39,12 @@ describe('sagekit deploy --dry-run', () => {
     const help = await runCli(['--help']);
     for (const command of ['deploy', 'invoke', 'endpoints']) expect(help.stdout).toContain(command);
     expect(help.stdout).not.toContain('_serve-endpoint');
-    for (const args of [['deploy', '--help'], ['invoke', '--help'], ['endpoints', '--help'], ['endpoints', 'delete', '--help']]) {
+    for (const args of [
+      ['deploy', '--help'],
+      ['invoke', '--help'],
+      ['endpoints', '--help'],
+      ['endpoints', 'delete', '--help'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout, args.join(' ')).toContain('Examples:');
@@ -66,7 +77,10 @@ describe('sagekit deploy --dry-run', () => {
     expect(out.CreateModel.ModelName).toMatch(GENERATED);
     expect(out.CreateEndpointConfig.EndpointConfigName).toBe(out.CreateModel.ModelName);
     expect(out.CreateEndpoint).toEqual({ EndpointName: out.CreateModel.ModelName, EndpointConfigName: out.CreateModel.ModelName, Tags: [] });
-    expect(out.CreateModel.PrimaryContainer).toEqual({ ...(v.requests.create_model[0] as { PrimaryContainer: object }).PrimaryContainer, Environment: { A: '1' } });
+    expect(out.CreateModel.PrimaryContainer).toEqual({
+      ...(v.requests.create_model[0] as { PrimaryContainer: object }).PrimaryContainer,
+      Environment: { A: '1' },
+    });
     expect(out.CreateEndpointConfig.ProductionVariants[0]).toMatchObject({ InitialInstanceCount: 3, ModelDataDownloadTimeoutInSeconds: 600 });
   });
 

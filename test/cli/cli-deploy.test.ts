@@ -75,7 +75,10 @@ describe('sagekit deploy / invoke / endpoints', () => {
       runCli(['endpoints', 'describe', name], { env }),
       runCli(['endpoints', 'logs', name], { env }),
     ]);
-    expect((JSON.parse(list.stdout) as Array<{ EndpointName: string; Backend: string }>).find((e) => e.EndpointName === name)).toMatchObject({ Backend: 'local', EndpointStatus: 'InService' });
+    expect((JSON.parse(list.stdout) as Array<{ EndpointName: string; Backend: string }>).find((e) => e.EndpointName === name)).toMatchObject({
+      Backend: 'local',
+      EndpointStatus: 'InService',
+    });
     expect(described.stdout).toContain(`url        ${describe.Local.Url}`);
     expect(described.stdout).toContain('instances  2/2');
     expect(logs.stdout).toMatch(/instance-1 \| serving/);
@@ -92,7 +95,10 @@ describe('sagekit deploy / invoke / endpoints', () => {
 
   it('a never-healthy model exits 1 with the reason; usage mistakes exit 2', async () => {
     const unhealthy = `cli-unhealthy-${process.pid}`;
-    const failed = await runCli(['deploy', jobName, '--endpoint-name', unhealthy, '--image-uri', NEVER_HEALTHY_IMAGE, '--container-startup-health-check-timeout', '2'], { env });
+    const failed = await runCli(
+      ['deploy', jobName, '--endpoint-name', unhealthy, '--image-uri', NEVER_HEALTHY_IMAGE, '--container-startup-health-check-timeout', '2'],
+      { env },
+    );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`endpoint ${unhealthy} failed: instance-1 did not pass the health check (GET /ping → 200) within 2s`);
     expect(await containersOf(unhealthy)).toBe(0);
@@ -116,15 +122,18 @@ describe('sagekit deploy / invoke / endpoints', () => {
   it('Ctrl-C while a local endpoint starts removes it: exit 130, no container, no record', async () => {
     const interrupted = `cli-interrupted-${process.pid}`;
     let sent = false;
-    const r = await runCli(['deploy', jobName, '--endpoint-name', interrupted, '--image-uri', NEVER_HEALTHY_IMAGE, '--container-startup-health-check-timeout', '120'], {
-      env,
-      onStderr: (stderr, child) => {
-        if (!sent && stderr.includes('waiting for GET /ping')) {
-          sent = true;
-          child.kill('SIGINT');
-        }
+    const r = await runCli(
+      ['deploy', jobName, '--endpoint-name', interrupted, '--image-uri', NEVER_HEALTHY_IMAGE, '--container-startup-health-check-timeout', '120'],
+      {
+        env,
+        onStderr: (stderr, child) => {
+          if (!sent && stderr.includes('waiting for GET /ping')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        },
       },
-    });
+    );
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain(`deploy of ${interrupted} interrupted; the endpoint was removed`);

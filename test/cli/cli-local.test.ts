@@ -135,7 +135,15 @@ describe('sagekit CLI with local jobs', () => {
   });
 
   it('under a terminal: coloured host prefixes, status colours and progress redraws', () => {
-    const file = job('tty', { instanceCount: 2, local: { pull: 'never', stopGracePeriodSeconds: 2, buildContext: path.resolve('test/fixtures/probe'), buildArgs: { BASE_IMAGE: 'localhost/sagekit-busybox:latest' } } });
+    const file = job('tty', {
+      instanceCount: 2,
+      local: {
+        pull: 'never',
+        stopGracePeriodSeconds: 2,
+        buildContext: path.resolve('test/fixtures/probe'),
+        buildArgs: { BASE_IMAGE: 'localhost/sagekit-busybox:latest' },
+      },
+    });
     // `script` runs the command on a pseudo-terminal, as a user's shell would.
     const result = spawnSync('script', scriptArgs([process.execPath, BIN, 'train', '-c', file, '--job-name', 'cli-tty']), {
       env: { ...process.env, ...env, TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '', COLUMNS: '120' },

@@ -16,7 +16,12 @@ function record(name: string, status: string, endedDaysAgo?: number, owner?: num
   const ended = endedDaysAgo === undefined ? undefined : new Date(Date.now() - endedDaysAgo * DAY).toISOString();
   writeFileSync(
     path.join(dir, 'describe.json'),
-    JSON.stringify({ TrainingJobName: name, TrainingJobStatus: status, CreationTime: new Date(Date.now() - 30 * DAY).toISOString(), ...(ended && { TrainingEndTime: ended }) }),
+    JSON.stringify({
+      TrainingJobName: name,
+      TrainingJobStatus: status,
+      CreationTime: new Date(Date.now() - 30 * DAY).toISOString(),
+      ...(ended && { TrainingEndTime: ended }),
+    }),
   );
   if (owner !== undefined) writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: owner }));
   return dir;
@@ -38,7 +43,7 @@ describe('sagekit rm', () => {
     expect([existsSync(done), existsSync(failed)]).toEqual([false, false]);
     const refused = await runCli(['--state-dir', stateDir, 'rm', 'running-1']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('running-1 is InProgress: a running job\'s record cannot be removed');
+    expect(refused.stderr).toContain("running-1 is InProgress: a running job's record cannot be removed");
     expect(refused.stderr).toContain('hint: stop it first: sagekit stop running-1 --wait');
     expect(existsSync(running)).toBe(true);
   });

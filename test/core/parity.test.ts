@@ -13,7 +13,6 @@ import { buildTrainingRequest } from '../../src/estimator/request.js';
 import { validateOptions } from '../../src/estimator/validate.js';
 import { PARITY_DIR, PARITY_EXTRA_DIR, readVectors, writeVectorFiles, type ParityVector } from '../helpers/parity.js';
 
-
 interface Vector {
   name: string;
   config: Record<string, unknown>;
@@ -46,9 +45,7 @@ describe('parity with the SageMaker Python SDK', () => {
   });
 
   it('has the extra vectors (p23-p32)', () => {
-    expect(readVectors(PARITY_EXTRA_DIR).map((v) => v.name.slice(0, 3))).toEqual(
-      Array.from({ length: 10 }, (_, i) => `p${23 + i}`),
-    );
+    expect(readVectors(PARITY_EXTRA_DIR).map((v) => v.name.slice(0, 3))).toEqual(Array.from({ length: 10 }, (_, i) => `p${23 + i}`));
   });
 
   for (const vector of vectors) {

@@ -116,9 +116,7 @@ describe('script mode', () => {
     expect(problems({ entryPoint: 'train.py', codeLocation: 's3://B/x' })[0]).toMatch(/^codeLocation: must be an S3 URI/);
   });
   it('containerLogLevel is a Python logging level', () => {
-    expect(problems({ entryPoint: 'train.py', containerLogLevel: 99 })).toEqual([
-      'containerLogLevel: must be an integer between 0 and 50 (got 99)',
-    ]);
+    expect(problems({ entryPoint: 'train.py', containerLogLevel: 99 })).toEqual(['containerLogLevel: must be an integer between 0 and 50 (got 99)']);
   });
   it('dependencies are local paths', () => {
     expect(problems({ entryPoint: 'train.py', dependencies: ['s3://my-bucket/lib'] })).toEqual([
@@ -183,9 +181,7 @@ describe('container entry point, warm pools, registries, plans', () => {
     ]);
   });
   it('trainingRepositoryAccessMode is Platform or Vpc; Vpc needs a VPC', () => {
-    expect(problems({ trainingRepositoryAccessMode: 'Private' })).toEqual([
-      'trainingRepositoryAccessMode: must be one of "Platform", "Vpc" (got "Private")',
-    ]);
+    expect(problems({ trainingRepositoryAccessMode: 'Private' })).toEqual(['trainingRepositoryAccessMode: must be one of "Platform", "Vpc" (got "Private")']);
     expect(problems({ trainingRepositoryAccessMode: 'Vpc' })).toEqual([
       'trainingRepositoryAccessMode: needs subnets and securityGroupIds (the private registry is reached through the job\'s VPC) (got "Vpc")',
     ]);
@@ -212,11 +208,15 @@ describe('container entry point, warm pools, registries, plans', () => {
 
 describe('request fields without a parity vector', () => {
   it('trainingPlan and instancePlacementConfig go into ResourceConfig', () => {
-    const { request } = buildTrainingRequest({
-      ...base,
-      trainingPlan: 'arn:aws:sagemaker:us-west-2:111122223333:training-plan/p1',
-      instancePlacementConfig: { enableMultipleJobs: true, placementSpecifications: [{ ultraServerId: 'us-1', instanceCount: 1 }] },
-    }, undefined, { jobName: 'job-1' });
+    const { request } = buildTrainingRequest(
+      {
+        ...base,
+        trainingPlan: 'arn:aws:sagemaker:us-west-2:111122223333:training-plan/p1',
+        instancePlacementConfig: { enableMultipleJobs: true, placementSpecifications: [{ ultraServerId: 'us-1', instanceCount: 1 }] },
+      },
+      undefined,
+      { jobName: 'job-1' },
+    );
     expect(request.ResourceConfig).toEqual({
       VolumeSizeInGB: 30,
       InstanceCount: 1,
@@ -234,14 +234,22 @@ describe('request fields without a parity vector', () => {
       { jobName: 'job-1', cwd: dir },
     );
     expect(request.HyperParameters).toEqual({
-      lr: '0.5', name: '"x"', flag: 'true', layers: '[1,2]',
+      lr: '0.5',
+      name: '"x"',
+      flag: 'true',
+      layers: '[1,2]',
       sagemaker_submit_directory: '"s3://my-bucket/job-1/source/sourcedir.tar.gz"',
       sagemaker_program: '"train.py"',
       sagemaker_container_log_level: '20',
       sagemaker_job_name: '"job-1"',
       sagemaker_region: '"us-west-2"',
     });
-    expect(code).toEqual({ program: 'train.py', entryPoint: path.join(dir, 'train.py'), dependencies: [], uploadUri: 's3://my-bucket/job-1/source/sourcedir.tar.gz' });
+    expect(code).toEqual({
+      program: 'train.py',
+      entryPoint: path.join(dir, 'train.py'),
+      dependencies: [],
+      uploadUri: 's3://my-bucket/job-1/source/sourcedir.tar.gz',
+    });
   });
   it('local script mode points sagemaker_submit_directory at /opt/ml/code', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-script-local-'));
@@ -283,7 +291,14 @@ describe('sourceCode', () => {
     ]);
   });
   it('excludes script mode, containerEntryPoint and a channel named code', () => {
-    expect(problems({ sourceCode: { sourceDir, entryScript: 'train.py' }, entryPoint: 'train.py', containerEntryPoint: ['sh'], inputs: { code: 's3://my-bucket/c' } })).toEqual([
+    expect(
+      problems({
+        sourceCode: { sourceDir, entryScript: 'train.py' },
+        entryPoint: 'train.py',
+        containerEntryPoint: ['sh'],
+        inputs: { code: 's3://my-bucket/c' },
+      }),
+    ).toEqual([
       'entryPoint: cannot be combined with sourceCode (sourceCode sets the container entry point itself) (got "train.py")',
       'containerEntryPoint: cannot be combined with sourceCode (sourceCode sets the container entry point itself) (got ["sh"])',
       'inputs.code: the channel name code is taken by sourceCode; rename this channel',
@@ -305,7 +320,9 @@ describe('sourceCode', () => {
     const long = `echo ${'x'.repeat(250)}`;
     const tooLong = buildProblems({ sourceCode: { sourceDir, command: long } }, dir);
     expect(tooLong).toHaveLength(1);
-    expect(tooLong[0]).toMatch(/^sourceCode\.command: makes a ContainerEntrypoint entry longer than the API's 256 characters; put it in a script \(got "echo x+/);
+    expect(tooLong[0]).toMatch(
+      /^sourceCode\.command: makes a ContainerEntrypoint entry longer than the API's 256 characters; put it in a script \(got "echo x+/,
+    );
   });
   it('adds the code channel last and an entry point that runs the script (pip first with requirements)', () => {
     const { request } = buildTrainingRequest(
@@ -314,7 +331,11 @@ describe('sourceCode', () => {
       { jobName: 'job-1', cwd: dir },
     );
     expect(request.AlgorithmSpecification?.ContainerEntrypoint).toEqual([
-      '/bin/sh', '-c', 'cd /opt/ml/input/data/code && python3 -m pip install -r requirements.txt && exec "$0" "$@"', 'python3', 'train.py',
+      '/bin/sh',
+      '-c',
+      'cd /opt/ml/input/data/code && python3 -m pip install -r requirements.txt && exec "$0" "$@"',
+      'python3',
+      'train.py',
     ]);
     expect(request.InputDataConfig?.map((c) => c.ChannelName)).toEqual(['model', 'code']);
     expect(request.InputDataConfig?.at(-1)).toEqual({
@@ -322,8 +343,16 @@ describe('sourceCode', () => {
       InputMode: 'File',
       ChannelName: 'code',
     });
-    const command = buildTrainingRequest({ ...base, sourceCode: { sourceDir: 's3://my-bucket/code/', command: 'torchrun --nproc-per-node 2 train.py' } }, undefined, { jobName: 'job-2' }).request;
-    expect(command.AlgorithmSpecification?.ContainerEntrypoint).toEqual(['/bin/sh', '-c', 'cd /opt/ml/input/data/code && torchrun --nproc-per-node 2 train.py']);
+    const command = buildTrainingRequest(
+      { ...base, sourceCode: { sourceDir: 's3://my-bucket/code/', command: 'torchrun --nproc-per-node 2 train.py' } },
+      undefined,
+      { jobName: 'job-2' },
+    ).request;
+    expect(command.AlgorithmSpecification?.ContainerEntrypoint).toEqual([
+      '/bin/sh',
+      '-c',
+      'cd /opt/ml/input/data/code && torchrun --nproc-per-node 2 train.py',
+    ]);
     expect(command.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe('s3://my-bucket/code/');
   });
 });
@@ -346,7 +375,10 @@ describe('script mode with network isolation (as the SDK: the code as a channel)
   it('a local sourceDir is still uploaded, to the usual key, and given as the channel', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-isolated-'));
     writeFileSync(path.join(dir, 'train.py'), '');
-    const { request, code } = buildTrainingRequest({ ...base, entryPoint: 'train.py', enableNetworkIsolation: true }, undefined, { jobName: 'job-2', cwd: dir });
+    const { request, code } = buildTrainingRequest({ ...base, entryPoint: 'train.py', enableNetworkIsolation: true }, undefined, {
+      jobName: 'job-2',
+      cwd: dir,
+    });
     expect(code?.uploadUri).toBe('s3://my-bucket/job-2/source/sourcedir.tar.gz');
     expect(request.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe('s3://my-bucket/job-2/source/sourcedir.tar.gz');
   });

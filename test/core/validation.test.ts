@@ -43,9 +43,7 @@ describe('structure', () => {
     expect(problems({ inputMode: 'Stream' })).toEqual(['inputMode: must be one of "File", "Pipe", "FastFile" (got "Stream")']);
   });
   it('rejects a non-mapping job', () => {
-    expect(findIssues(['x']).map(formatIssue)).toEqual([
-      '(job): must be a mapping of options (imageUri, instanceType, …) (got ["x"])',
-    ]);
+    expect(findIssues(['x']).map(formatIssue)).toEqual(['(job): must be a mapping of options (imageUri, instanceType, …) (got ["x"])']);
   });
 });
 
@@ -54,9 +52,7 @@ describe('API rules', () => {
     expect(problems({ jobName: 'bad_name' })).toEqual([
       'jobName: must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$ (letters, digits and hyphens; no leading or trailing hyphen) (got "bad_name")',
     ]);
-    expect(problems({ jobName: 'a'.repeat(64) })).toEqual([
-      `jobName: must be at most 63 characters (it is 64) (got "${'a'.repeat(64)}")`,
-    ]);
+    expect(problems({ jobName: 'a'.repeat(64) })).toEqual([`jobName: must be at most 63 characters (it is 64) (got "${'a'.repeat(64)}")`]);
     expect(problems({ jobName: 'ok-name-1' })).toEqual([]);
   });
   it('instance count and type', () => {
@@ -75,9 +71,7 @@ describe('API rules', () => {
     expect(problems({ useSpotInstances: true })).toEqual([
       'maxWait: is required with useSpotInstances (seconds to wait for Spot capacity plus training, >= maxRun)',
     ]);
-    expect(problems({ useSpotInstances: true, maxRun: 3600, maxWait: 1800 })).toEqual([
-      'maxWait: must be >= maxRun (3600) with useSpotInstances (got 1800)',
-    ]);
+    expect(problems({ useSpotInstances: true, maxRun: 3600, maxWait: 1800 })).toEqual(['maxWait: must be >= maxRun (3600) with useSpotInstances (got 1800)']);
     expect(problems({ maxWait: 7200 })).toEqual(['maxWait: is only valid with useSpotInstances: true (got 7200)']);
     expect(problems({ useSpotInstances: true, maxRun: 3600, maxWait: 7200 })).toEqual([]);
   });
@@ -97,9 +91,7 @@ describe('API rules', () => {
   it('tags: count, aws: prefix, lengths', () => {
     const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'v']));
     expect(problems({ tags })).toEqual(['tags: must have at most 50 tags (got 51)']);
-    expect(problems({ tags: { 'aws:owner': 'me' } })).toEqual([
-      'tags.aws:owner: tag keys must not start with "aws:" (reserved by AWS) (got "aws:owner")',
-    ]);
+    expect(problems({ tags: { 'aws:owner': 'me' } })).toEqual(['tags.aws:owner: tag keys must not start with "aws:" (reserved by AWS) (got "aws:owner")']);
     expect(problems({ tags: [{ key: 'k', value: 'v'.repeat(257) }] })[0]).toMatch(/^tags\[0\]: tag values must be at most 256 characters/);
   });
   it('metric definitions: count and regex validity', () => {
@@ -111,9 +103,7 @@ describe('API rules', () => {
     expect(problems({ metricDefinitions: [{ name: 'loss', regex: '(?P<v>[0-9.]+)' }] })).toEqual([]);
   });
   it('environment limits', () => {
-    expect(problems({ environment: { '1BAD': 'x' } })).toEqual([
-      'environment.1BAD: environment variable names must match [a-zA-Z_][a-zA-Z0-9_]* (got "1BAD")',
-    ]);
+    expect(problems({ environment: { '1BAD': 'x' } })).toEqual(['environment.1BAD: environment variable names must match [a-zA-Z_][a-zA-Z0-9_]* (got "1BAD")']);
     expect(problems({ environment: { OK: 'v'.repeat(513) } })[0]).toMatch(/^environment\.OK: values must be at most 512 characters/);
   });
   it('channel names: pattern and uniqueness with the model channel', () => {
@@ -128,28 +118,20 @@ describe('API rules', () => {
     expect(problems({ inputs: 's3://B/x' })).toEqual([
       'inputs: must be an S3 URI s3://<bucket>/<key>, with a valid bucket name (3-63 lowercase letters, digits, dots, hyphens) (got "s3://B/x")',
     ]);
-    expect(problems({ inputs: 'gs://bucket/x' })).toEqual([
-      'inputs: must be an s3:// URI, a file:// URI or a local path (got "gs://bucket/x")',
-    ]);
+    expect(problems({ inputs: 'gs://bucket/x' })).toEqual(['inputs: must be an s3:// URI, a file:// URI or a local path (got "gs://bucket/x")']);
   });
   it('cloud jobs need S3 outputs and a role', () => {
     expect(problems({ outputPath: '/tmp/out' })).toEqual([
       'outputPath: must be an s3:// URI for cloud jobs (local paths are only for instanceType local) (got "/tmp/out")',
     ]);
     const { role: _role, ...noRole } = base;
-    expect(findIssues(noRole).map(formatIssue)).toEqual([
-      'role: is required for cloud jobs (an IAM role name or ARN that SageMaker can assume)',
-    ]);
+    expect(findIssues(noRole).map(formatIssue)).toEqual(['role: is required for cloud jobs (an IAM role name or ARN that SageMaker can assume)']);
     expect(findIssues({ ...noRole, instanceType: 'local', outputPath: '/tmp/out' })).toEqual([]);
   });
   it('KMS, subnet and security group id shapes; VPC needs both', () => {
-    expect(problems({ outputKmsKey: 'my key' })).toEqual([
-      'outputKmsKey: must be a KMS key id, key ARN, alias/<name> or alias ARN (got "my key")',
-    ]);
+    expect(problems({ outputKmsKey: 'my key' })).toEqual(['outputKmsKey: must be a KMS key id, key ARN, alias/<name> or alias ARN (got "my key")']);
     expect(problems({ subnets: ['net-1'], securityGroupIds: ['sg-1'] })).toEqual(['subnets[0]: must look like subnet-0123abcd (got "net-1")']);
-    expect(problems({ subnets: ['subnet-1'] })).toEqual([
-      'securityGroupIds: subnets and securityGroupIds must be given together (a VPC config needs both)',
-    ]);
+    expect(problems({ subnets: ['subnet-1'] })).toEqual(['securityGroupIds: subnets and securityGroupIds must be given together (a VPC config needs both)']);
   });
   it('FileSystemInput needs a VPC and valid ids', () => {
     expect(problems({ inputs: { train: { fileSystemId: 'fs-12', fileSystemType: 'EFS', directoryPath: 'data' } } })).toEqual([

@@ -48,7 +48,9 @@ it.each([
     await tar.c({ gzip: true, file: archive, cwd: inner }, ['passwd']);
   }
   const name = unique(`archive-${kind}`);
-  const r = await runCli(['train', '--config', ws.job(name, 'ls -la /opt/ml/input/data/model', { modelUri: archive }), '--job-name', name, '--json'], { env: ws.env });
+  const r = await runCli(['train', '--config', ws.job(name, 'ls -la /opt/ml/input/data/model', { modelUri: archive }), '--job-name', name, '--json'], {
+    env: ws.env,
+  });
   expect(r.code, r.stderr.slice(-400)).toBe(1);
   const doc = JSON.parse(r.stdout) as { FailureReason: string };
   expect(doc.FailureReason).toMatch(/^ClientError: .*refusing archive entry/);

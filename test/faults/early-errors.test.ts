@@ -46,7 +46,10 @@ describe('a job that is not local, with no AWS region (FAULTS 15)', () => {
   });
 
   it('--backend aws asked explicitly: exit 3 for the missing region (describe and list)', async () => {
-    for (const args of [['describe', 'no-such-job', '--backend', 'aws'], ['list', '--backend', 'aws']]) {
+    for (const args of [
+      ['describe', 'no-such-job', '--backend', 'aws'],
+      ['list', '--backend', 'aws'],
+    ]) {
       const r = await runCli(args, { env: ws.env });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3);
       expect(r.stderr).toContain('no AWS region is configured');
@@ -93,14 +96,20 @@ describe('local mistakes refused before anything starts (FAULTS 16)', () => {
   });
 
   it('an image that is not here with pull "never": exit 3, no record', async () => {
-    const r = await runCli(['train', jobFile('noimage', localJob({ imageUri: 'localhost/sagekit-no-such-image:1' })), '--job-name', 'fault-noimage'], { env: ws.env, cwd });
+    const r = await runCli(['train', jobFile('noimage', localJob({ imageUri: 'localhost/sagekit-no-such-image:1' })), '--job-name', 'fault-noimage'], {
+      env: ws.env,
+      cwd,
+    });
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toContain('image localhost/sagekit-no-such-image:1 is not on this machine and pull is "never"');
     noRecord('fault-noimage');
   });
 
   it('a build context without a Dockerfile: exit 2, no record', async () => {
-    const r = await runCli(['train', jobFile('nodockerfile', localJob()), '--job-name', 'fault-nodockerfile', '--build', path.join(cwd, 'data')], { env: ws.env, cwd });
+    const r = await runCli(['train', jobFile('nodockerfile', localJob()), '--job-name', 'fault-nodockerfile', '--build', path.join(cwd, 'data')], {
+      env: ws.env,
+      cwd,
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`no Dockerfile in ${path.join(cwd, 'data')}`);
     noRecord('fault-nodockerfile');
@@ -147,7 +156,14 @@ describe('command-line values checked (FAULTS 19) and the job file as an argumen
 
 describe('cloud dry run (FAULTS 21)', () => {
   const cloud = (patch: Record<string, unknown>) =>
-    jobFile('cloud', { imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1', instanceType: 'ml.m5.xlarge', role: 'arn:aws:iam::123456789012:role/r', outputPath: 's3://bucket/out', region: 'us-east-1', ...patch });
+    jobFile('cloud', {
+      imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1',
+      instanceType: 'ml.m5.xlarge',
+      role: 'arn:aws:iam::123456789012:role/r',
+      outputPath: 's3://bucket/out',
+      region: 'us-east-1',
+      ...patch,
+    });
 
   it('an instance type SageMaker does not have: exit 2 with the closest one', async () => {
     const r = await runCli(['train', cloud({ instanceType: 'ml.m5.xlarg' }), '--dry-run'], { env: ws.env, cwd });

@@ -39,19 +39,23 @@ beforeAll(async () => {
 });
 afterAll(stopService);
 
-it.skipIf(!hasPodman)('a job whose engine API service is killed and started again mid-job completes', async () => {
-  await startService();
-  const name = `fault-engine-${Date.now() % 100000}`;
-  const script = 'echo ready; sleep 8; echo finishing; echo model > /opt/ml/model/m.txt';
-  const file = ws.job(name, script, { local: { pull: 'never', stopGracePeriodSeconds: 3, engineHost: `unix://${socket}` } });
-  const cli = startCli(['train', '--config', file, '--job-name', name], ws.env);
-  await cli.waitFor(/ready/);
-  await stopService();
-  await startService();
-  // Before the fix the CLI waited forever (record Training) although the container had exited 0.
-  expect(await endsWithin(cli, 90_000), cli.output()).toEqual({ code: 0, signal: null });
-  const record = await ws.record(name);
-  expect(record.TrainingJobStatus).toBe('Completed');
-  expect(existsSync(path.join(ws.dir, 'output', name, 'output', 'model.tar.gz'))).toBe(true);
-  expect(await leftoversOf(name)).toEqual([]);
-}, 150_000);
+it.skipIf(!hasPodman)(
+  'a job whose engine API service is killed and started again mid-job completes',
+  async () => {
+    await startService();
+    const name = `fault-engine-${Date.now() % 100000}`;
+    const script = 'echo ready; sleep 8; echo finishing; echo model > /opt/ml/model/m.txt';
+    const file = ws.job(name, script, { local: { pull: 'never', stopGracePeriodSeconds: 3, engineHost: `unix://${socket}` } });
+    const cli = startCli(['train', '--config', file, '--job-name', name], ws.env);
+    await cli.waitFor(/ready/);
+    await stopService();
+    await startService();
+    // Before the fix the CLI waited forever (record Training) although the container had exited 0.
+    expect(await endsWithin(cli, 90_000), cli.output()).toEqual({ code: 0, signal: null });
+    const record = await ws.record(name);
+    expect(record.TrainingJobStatus).toBe('Completed');
+    expect(existsSync(path.join(ws.dir, 'output', name, 'output', 'model.tar.gz'))).toBe(true);
+    expect(await leftoversOf(name)).toEqual([]);
+  },
+  150_000,
+);

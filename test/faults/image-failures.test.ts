@@ -68,7 +68,10 @@ describe('a failed image build (FAULTS 16, 18)', () => {
         expect(external.split('\n').filter((n) => n.includes(`${name}-base`))).toEqual([]);
       }
     } finally {
-      await docker.getImage(base).remove().catch(() => undefined);
+      await docker
+        .getImage(base)
+        .remove()
+        .catch(() => undefined);
     }
   });
 });
@@ -85,7 +88,10 @@ describe('records', () => {
 
   it('logs -f through a long job prints no MaxListenersExceededWarning (FAULTS 20)', async () => {
     const name = `fault-follow-${Date.now() % 100000}`;
-    const cli = startCli(['train', ws.job(name, 'echo started; i=0; while [ $i -lt 6 ]; do echo "line $i"; sleep 1; i=$((i+1)); done'), '--job-name', name], ws.env);
+    const cli = startCli(
+      ['train', ws.job(name, 'echo started; i=0; while [ $i -lt 6 ]; do echo "line $i"; sleep 1; i=$((i+1)); done'), '--job-name', name],
+      ws.env,
+    );
     await cli.waitFor(/started/);
     // More than 11 polls of the record on one abort signal.
     const follow = await runCli(['logs', name, '-f'], { env: ws.env, timeoutMs: 90_000 });

@@ -40,11 +40,17 @@ it('20 000 small files and a symbolic-link loop in a sharded input: every file s
 
 it('binary output: the job completes and its record stays readable', async () => {
   const name = unique('binary');
-  const r = await runCli(['train', '--config', ws.job(name, 'head -c 200000 /dev/urandom; echo; echo after-binary'), '--job-name', name], { env: ws.env, timeoutMs: HANG_MS });
+  const r = await runCli(['train', '--config', ws.job(name, 'head -c 200000 /dev/urandom; echo; echo after-binary'), '--job-name', name], {
+    env: ws.env,
+    timeoutMs: HANG_MS,
+  });
   expect(r.code, r.stderr.slice(-300)).toBe(0);
   const logs = await runCli(['logs', name, '--json'], { env: ws.env });
   expect(logs.code).toBe(0);
-  const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l) as { message: string });
+  const lines = logs.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { message: string });
   expect(lines.at(-1)!.message).toBe('after-binary');
 });
 
@@ -64,24 +70,31 @@ it('SIGTERM to the CLI with a program that traps TERM: it saves its model, Stopp
   expect(await leftoversOf(name)).toEqual([]);
 });
 
-it.skipIf(process.getuid?.() !== 0)('an output folder that fills up: Failed, the reason says where the model still is', async () => {
-  const full = path.join(ws.dir, 'full');
-  mkdirSync(full);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]);
-  try {
-    const name = unique('full');
-    const r = await runCli(['train', '--config', ws.job(name, 'head -c 2000000 /dev/urandom > /opt/ml/model/weights.bin', { outputPath: full }), '--job-name', name, '--json'], {
-      env: ws.env,
-      timeoutMs: HANG_MS,
-    });
-    expect(r.code, r.stderr.slice(-500)).toBe(1);
-    const doc = JSON.parse(r.stdout) as { TrainingJobStatus: string; FailureReason: string };
-    expect(doc.TrainingJobStatus).toBe('Failed');
-    expect(doc.FailureReason).toMatch(/could not save model\.tar\.gz: .*ENOSPC.*the files are kept in .*hosts/);
-    expect(readFileSync(path.join(ws.stateDir, 'jobs', name, 'hosts', 'algo-1', 'model', 'weights.bin')).length).toBe(2_000_000);
-    expect(existsSync(path.join(full, name, 'output', 'model.tar.gz'))).toBe(false);
-    expect(await leftoversOf(name)).toEqual([]);
-  } finally {
-    execFileSync('umount', ['-l', full]);
-  }
-}, 150_000);
+it.skipIf(process.getuid?.() !== 0)(
+  'an output folder that fills up: Failed, the reason says where the model still is',
+  async () => {
+    const full = path.join(ws.dir, 'full');
+    mkdirSync(full);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]);
+    try {
+      const name = unique('full');
+      const r = await runCli(
+        ['train', '--config', ws.job(name, 'head -c 2000000 /dev/urandom > /opt/ml/model/weights.bin', { outputPath: full }), '--job-name', name, '--json'],
+        {
+          env: ws.env,
+          timeoutMs: HANG_MS,
+        },
+      );
+      expect(r.code, r.stderr.slice(-500)).toBe(1);
+      const doc = JSON.parse(r.stdout) as { TrainingJobStatus: string; FailureReason: string };
+      expect(doc.TrainingJobStatus).toBe('Failed');
+      expect(doc.FailureReason).toMatch(/could not save model\.tar\.gz: .*ENOSPC.*the files are kept in .*hosts/);
+      expect(readFileSync(path.join(ws.stateDir, 'jobs', name, 'hosts', 'algo-1', 'model', 'weights.bin')).length).toBe(2_000_000);
+      expect(existsSync(path.join(full, name, 'output', 'model.tar.gz'))).toBe(false);
+      expect(await leftoversOf(name)).toEqual([]);
+    } finally {
+      execFileSync('umount', ['-l', full]);
+    }
+  },
+  150_000,
+);

@@ -24,9 +24,17 @@ const pipeInputs = () => ({ inputs: { train: { s3Data: dataUri, inputMode: 'Pipe
 
 describe('Pipe-mode epochs opened in any order (FAULTS 1)', () => {
   it.each([
-    ['later epoch first, then the first (find order)', 'for f in /opt/ml/input/data/train_1 /opt/ml/input/data/train_0; do echo "$(basename $f) $(wc -c < $f)"; done', /train_1 300006[\s\S]*train_0 300006/],
+    [
+      'later epoch first, then the first (find order)',
+      'for f in /opt/ml/input/data/train_1 /opt/ml/input/data/train_0; do echo "$(basename $f) $(wc -c < $f)"; done',
+      /train_1 300006[\s\S]*train_0 300006/,
+    ],
     ['only a later epoch, part of it', 'echo "got $(head -c 100 /opt/ml/input/data/train_1 | wc -c)"', /got 100/],
-    ['epoch 2 before 0 and 1', 'cat /opt/ml/input/data/train_1 > /dev/null; echo "e2 $(wc -c < /opt/ml/input/data/train_2)"; echo "e0 $(wc -c < /opt/ml/input/data/train_0)"', /e2 300006[\s\S]*e0 300006/],
+    [
+      'epoch 2 before 0 and 1',
+      'cat /opt/ml/input/data/train_1 > /dev/null; echo "e2 $(wc -c < /opt/ml/input/data/train_2)"; echo "e0 $(wc -c < /opt/ml/input/data/train_0)"',
+      /e2 300006[\s\S]*e0 300006/,
+    ],
   ])('%s: the job completes with the data', async (_, script, expected) => {
     const name = `fault-pipe-order-${expect.getState().currentTestName!.length}-${Date.now() % 100000}`;
     // maxRun ends a deadlocked job, so a regression fails on the status instead of hanging the suite.
@@ -44,7 +52,10 @@ describe('signals while a Pipe channel is never opened (FAULTS 3)', () => {
 
   it('three SIGINTs, each once the previous was answered: the CLI exits at once (130)', async () => {
     const name = `fault-pipe-int3-${Date.now() % 100000}`;
-    const cli = startCli(['train', '--config', ws.job(name, neverOpens, { ...pipeInputs(), local: { pull: 'never', stopGracePeriodSeconds: 5 } }), '--job-name', name], ws.env);
+    const cli = startCli(
+      ['train', '--config', ws.job(name, neverOpens, { ...pipeInputs(), local: { pull: 'never', stopGracePeriodSeconds: 5 } }), '--job-name', name],
+      ws.env,
+    );
     await cli.waitFor(/ready/);
     await interruptThrice(cli);
     // Before the fix the exit hung for good: Node joined a worker blocked opening train_0.
@@ -56,7 +67,10 @@ describe('signals while a Pipe channel is never opened (FAULTS 3)', () => {
     const name = `fault-pipe-half-${Date.now() % 100000}`;
     // Holds train_0 open after 1000 bytes: the worker copying 300 kB blocks in write() on the full pipe.
     const halfWay = 'exec 3< /opt/ml/input/data/train_0; head -c 1000 <&3 > /dev/null; echo ready; sleep 300';
-    const cli = startCli(['train', '--config', ws.job(name, halfWay, { ...pipeInputs(), local: { pull: 'never', stopGracePeriodSeconds: 5 } }), '--job-name', name], ws.env);
+    const cli = startCli(
+      ['train', '--config', ws.job(name, halfWay, { ...pipeInputs(), local: { pull: 'never', stopGracePeriodSeconds: 5 } }), '--job-name', name],
+      ws.env,
+    );
     await cli.waitFor(/ready/);
     await interruptThrice(cli);
     expect(await endsWithin(cli, HANG_MS), cli.output()).toEqual({ code: 130, signal: null });

@@ -82,14 +82,20 @@ it('a 5 MiB line without a break, then one more line (FAULTS 10): both kept whol
   const script = "head -c 5242880 /dev/zero | tr '\\\\0' x; sleep 1; echo; echo 'after long line'";
   const r = await runCli(['train', '--config', ws.job(name, script), '--job-name', name], { env: ws.env, timeoutMs: HANG_MS });
   expect(r.code, r.stderr.slice(-500)).toBe(0);
-  const lines = readFileSync(path.join(ws.stateDir, 'jobs', name, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string });
+  const lines = readFileSync(path.join(ws.stateDir, 'jobs', name, 'logs.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { message: string });
   expect(lines.map((l) => l.message.length)).toContain(5 * 1024 * 1024);
   expect(lines.at(-1)!.message).toBe('after long line');
 });
 
 it('200 000 lines in a burst (FAULTS 9): every one kept in the record, in order', async () => {
   const name = unique('flood');
-  const r = await runCli(['train', '--config', ws.job(name, "seq 1 200000 | sed 's/^/line /'; echo last"), '--job-name', name], { env: ws.env, timeoutMs: 120_000 });
+  const r = await runCli(['train', '--config', ws.job(name, "seq 1 200000 | sed 's/^/line /'; echo last"), '--job-name', name], {
+    env: ws.env,
+    timeoutMs: 120_000,
+  });
   expect(r.code, r.stderr.slice(-300)).toBe(0);
   const logs = await runCli(['logs', name], { env: ws.env });
   const lines = logs.stdout.trimEnd().split('\n');

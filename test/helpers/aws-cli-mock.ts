@@ -40,7 +40,12 @@ export interface AwsScenario {
 }
 
 /** Node arguments that load this mock (TypeScript, through tsx) into a CLI subprocess started in any directory. */
-export const awsCliNodeArgs = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, '--import', pathToFileURL(import.meta.filename).href];
+export const awsCliNodeArgs = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  '--import',
+  pathToFileURL(import.meta.filename).href,
+];
 
 /** The calls a subprocess made, in order. */
 export function readCalls(file: string): Array<{ command: string; input: Record<string, any> }> {
@@ -88,7 +93,13 @@ function install(scenario: AwsScenario): void {
     const created = new Date(SCRIPTED_JOB_CREATED);
     return {
       TrainingJobSummaries: [
-        { TrainingJobName: scenario.jobName, TrainingJobArn: arn, CreationTime: created, TrainingEndTime: new Date(created.getTime() + 90_000), TrainingJobStatus: last.status },
+        {
+          TrainingJobName: scenario.jobName,
+          TrainingJobArn: arn,
+          CreationTime: created,
+          TrainingEndTime: new Date(created.getTime() + 90_000),
+          TrainingJobStatus: last.status,
+        },
       ],
     };
   });

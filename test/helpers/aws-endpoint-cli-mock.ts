@@ -36,7 +36,12 @@ export interface EndpointScenario {
   calls: string;
 }
 
-export const endpointCliNodeArgs = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, '--import', pathToFileURL(import.meta.filename).href];
+export const endpointCliNodeArgs = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  '--import',
+  pathToFileURL(import.meta.filename).href,
+];
 
 const CREATED = new Date('2026-01-01T00:00:00Z');
 const notFound = (what: string) => Object.assign(new Error(`Could not find ${what}.`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
@@ -62,7 +67,10 @@ function install(scenario: EndpointScenario): void {
   sagemaker.on(CreateModelCommand).callsFake((input: unknown) => (record('CreateModel', input), { ModelArn: 'arn:model' }));
   sagemaker.on(CreateEndpointConfigCommand).callsFake((input: { EndpointConfigName: string; ProductionVariants: Array<{ ModelName: string }> }) => {
     record('CreateEndpointConfig', input);
-    configs.set(input.EndpointConfigName, input.ProductionVariants.map((v) => v.ModelName));
+    configs.set(
+      input.EndpointConfigName,
+      input.ProductionVariants.map((v) => v.ModelName),
+    );
     return { EndpointConfigArn: 'arn:config' };
   });
   sagemaker.on(CreateEndpointCommand).callsFake((input: { EndpointName: string; EndpointConfigName: string }) => {
@@ -79,7 +87,8 @@ function install(scenario: EndpointScenario): void {
       .filter((c) => c.command === 'CreateEndpointConfig' && c.input.EndpointConfigName === name)
       .flatMap((c) => c.input.ProductionVariants!.map((v) => v.ModelName));
   // Endpoints likewise: a name in the scenario's calls file counts as created.
-  const known = (name: string) => endpoints.get(name) ?? (readFileSync(scenario.calls, 'utf8').includes(`"EndpointName":"${name}"`) ? { config: name } : undefined);
+  const known = (name: string) =>
+    endpoints.get(name) ?? (readFileSync(scenario.calls, 'utf8').includes(`"EndpointName":"${name}"`) ? { config: name } : undefined);
   sagemaker.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
     const endpoint = known(input.EndpointName);
     if (!endpoint) throw notFound(`endpoint "${input.EndpointName}"`);
@@ -97,19 +106,29 @@ function install(scenario: EndpointScenario): void {
     EndpointConfigName: input.EndpointConfigName,
     EndpointConfigArn: 'arn:config',
     CreationTime: CREATED,
-    ProductionVariants: (configs.get(input.EndpointConfigName) ?? recordedConfig(input.EndpointConfigName)).map((ModelName) => ({ VariantName: 'AllTraffic', ModelName })),
+    ProductionVariants: (configs.get(input.EndpointConfigName) ?? recordedConfig(input.EndpointConfigName)).map((ModelName) => ({
+      VariantName: 'AllTraffic',
+      ModelName,
+    })),
   }));
   sagemaker.on(ListEndpointsCommand).callsFake(() => ({
     Endpoints: [{ EndpointName: 'cloud-ep', EndpointArn: 'arn:endpoint', CreationTime: CREATED, LastModifiedTime: CREATED, EndpointStatus: scenario.status }],
   }));
-  for (const [command, name] of [[DeleteEndpointCommand, 'DeleteEndpoint'], [DeleteEndpointConfigCommand, 'DeleteEndpointConfig'], [DeleteModelCommand, 'DeleteModel']] as const) {
+  for (const [command, name] of [
+    [DeleteEndpointCommand, 'DeleteEndpoint'],
+    [DeleteEndpointConfigCommand, 'DeleteEndpointConfig'],
+    [DeleteModelCommand, 'DeleteModel'],
+  ] as const) {
     sagemaker.on(command as typeof DeleteModelCommand).callsFake((input: unknown) => (record(name, input), {}));
   }
   mockClient(SageMakerRuntimeClient)
     .on(InvokeEndpointCommand)
     .callsFake((input: { EndpointName: string; ContentType?: string; Accept?: string; Body: Uint8Array }) => {
       record('InvokeEndpoint', { ...input, Body: new TextDecoder().decode(input.Body) });
-      return { Body: new TextEncoder().encode(`${input.ContentType} ${input.Accept ?? '-'} ${new TextDecoder().decode(input.Body)}`), ContentType: 'text/plain' };
+      return {
+        Body: new TextEncoder().encode(`${input.ContentType} ${input.Accept ?? '-'} ${new TextDecoder().decode(input.Body)}`),
+        ContentType: 'text/plain',
+      };
     });
 }
 

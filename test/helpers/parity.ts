@@ -9,8 +9,7 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export const PARITY_DIR =
-  process.env.SAGEKIT_PARITY_DIR ||
-  [path.resolve(ROOT, '../shared/parity'), path.join(ROOT, 'test/fixtures/parity')].find((dir) => existsSync(dir))!;
+  process.env.SAGEKIT_PARITY_DIR || [path.resolve(ROOT, '../shared/parity'), path.join(ROOT, 'test/fixtures/parity')].find((dir) => existsSync(dir))!;
 
 /** The vectors of the rest of `Estimator.__init__` (script mode, instance groups, …): `<PARITY_DIR>/extra`. */
 export const PARITY_EXTRA_DIR = path.join(PARITY_DIR, 'extra');

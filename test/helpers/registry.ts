@@ -50,13 +50,47 @@ export async function startRegistry(): Promise<TestRegistry> {
   const host = `127.0.0.1:${await freePort()}`;
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   const config = path.join(dir, 'config.yml');
   writeFileSync(
     config,
-    ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${path.join(dir, 'data')}`, 'http:', `  addr: ${host}`, '  secret: test', '  tls:', `    certificate: ${cert}`, `    key: ${key}`, ''].join('\n'),
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${path.join(dir, 'data')}`,
+      'http:',
+      `  addr: ${host}`,
+      '  secret: test',
+      '  tls:',
+      `    certificate: ${cert}`,
+      `    key: ${key}`,
+      '',
+    ].join('\n'),
   );
   // Podman reads /etc/containers/certs.d, Docker /etc/docker/certs.d: trust the test CA in those present.
   const trustDirs = ['/etc/containers', '/etc/docker'].filter((etc) => existsSync(etc)).map((etc) => path.join(etc, 'certs.d', host));
@@ -67,7 +101,9 @@ export async function startRegistry(): Promise<TestRegistry> {
     }
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`the pull tests must make the engine trust a test registry in ${trustDirs.join(' and ')} (run them as root, as .ci/run does): ${(error as Error).message}`);
+    throw new Error(
+      `the pull tests must make the engine trust a test registry in ${trustDirs.join(' and ')} (run them as root, as .ci/run does): ${(error as Error).message}`,
+    );
   }
   const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

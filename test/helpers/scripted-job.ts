@@ -50,7 +50,8 @@ export class ScriptedJob {
     this.step = Math.min(this.step + 1, this.steps.length - 1);
     if (!this.logged.has(this.step)) {
       this.logged.add(this.step);
-      for (const [stream, lines] of Object.entries(this.steps[this.step]!.logs ?? {})) this.streams.set(stream, [...(this.streams.get(stream) ?? []), ...lines]);
+      for (const [stream, lines] of Object.entries(this.steps[this.step]!.logs ?? {}))
+        this.streams.set(stream, [...(this.streams.get(stream) ?? []), ...lines]);
     }
     return this.steps[this.step]!;
   }

@@ -37,7 +37,12 @@ async function entries(archive: string): Promise<string[]> {
 async function extract(archive: Buffer | string, into: string): Promise<Record<string, string>> {
   await mkdir(into, { recursive: true });
   const source = typeof archive === 'string' ? Readable.from(await readFile(archive)) : Readable.from(archive);
-  await new Promise<void>((resolve, reject) => source.pipe(tar.x({ cwd: into })).on('finish', resolve).on('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    source
+      .pipe(tar.x({ cwd: into }))
+      .on('finish', resolve)
+      .on('error', reject),
+  );
   return readTree(into);
 }
 
@@ -46,7 +51,7 @@ async function overlappingHosts(root: string) {
   const a = path.join(root, 'algo-1');
   const b = path.join(root, 'algo-2');
   const long = `${'deep/'.repeat(25)}weights-with-a-long-name.bin`;
-  await writeTree(a, { 'model.pth': 'from algo-1', 'shared/a.txt': 'a', 'clash': 'file in algo-1', [long]: 'long' });
+  await writeTree(a, { 'model.pth': 'from algo-1', 'shared/a.txt': 'a', clash: 'file in algo-1', [long]: 'long' });
   await writeTree(b, { 'model.pth': 'from algo-2', 'shared/b.txt': 'b', 'clash/inner.txt': 'dir in algo-2', 'only-b.txt': 'b only' });
   await mkdir(path.join(a, 'empty-dir'));
   await symlink('model.pth', path.join(a, 'link-to-model'));
@@ -104,7 +109,13 @@ describe('packageArtifacts', () => {
     const big = randomData(12 * 1024 * 1024);
     await writeTree(path.join(root, 'model'), { 'weights.bin': big, 'config.json': '{"a":1}' });
     const { events } = recordingEvents();
-    const result = await packageArtifacts({ sources: [path.join(root, 'model')], destination: 's3://out/job/output/model.tar.gz', s3: () => s3.client, events, kmsKeyId: 'alias/key' });
+    const result = await packageArtifacts({
+      sources: [path.join(root, 'model')],
+      destination: 's3://out/job/output/model.tar.gz',
+      s3: () => s3.client,
+      events,
+      kmsKeyId: 'alias/key',
+    });
     const object = await s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'job/output/model.tar.gz' }));
     const body = Buffer.from(await object.Body!.transformToByteArray());
     expect(body.length).toBe(result.bytes);
@@ -126,7 +137,12 @@ describe('packageArtifacts', () => {
     await writeFile(path.join(root, 'blocker'), 'a file where a directory should be');
     const { events } = recordingEvents();
     await expect(
-      packageArtifacts({ sources: [path.join(root, 'model')], destination: pathToFileUri(path.join(root, 'blocker', 'model.tar.gz')), s3: () => s3.client, events }),
+      packageArtifacts({
+        sources: [path.join(root, 'model')],
+        destination: pathToFileUri(path.join(root, 'blocker', 'model.tar.gz')),
+        s3: () => s3.client,
+        events,
+      }),
     ).rejects.toThrow();
     expect(await readFile(path.join(root, 'blocker'), 'utf8')).toBe('a file where a directory should be');
   });

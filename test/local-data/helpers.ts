@@ -57,7 +57,11 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 }
 
 /** True when `file` exists. */
-export const exists = (file: string) => stat(file).then(() => true, () => false);
+export const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Reads a FIFO like a container would, with `cat` (or `head -c N` when `limit` is given), and

@@ -186,7 +186,9 @@ describe('File mode, s3:// sources', () => {
 
   it('refuses a manifest without a prefix', async () => {
     await s3.put('bucket', 'manifests/bad.json', JSON.stringify(['a']));
-    await expect(stage([channel('train', 's3://bucket/manifests/bad.json', {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(/first element is \{"prefix"/);
+    await expect(stage([channel('train', 's3://bucket/manifests/bad.json', {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(
+      /first element is \{"prefix"/,
+    );
   });
 
   it('refuses an augmented manifest outside Pipe mode, without attributeNames, or with a line that lacks one', async () => {
@@ -195,7 +197,9 @@ describe('File mode, s3:// sources', () => {
       channel('train', 's3://bucket/aug/bad.jsonl', extra, { S3DataType: 'AugmentedManifestFile', ...(attributeNames && { AttributeNames: attributeNames }) });
     await expect(stage([augmented({}, ['source-ref', 'label'])])).rejects.toThrow(/channel "train".*needs Pipe input mode \(as on SageMaker\), not File/);
     await expect(stage([augmented({ InputMode: 'Pipe' })])).rejects.toThrow(/needs attributeNames/);
-    await expect(stage([augmented({ InputMode: 'Pipe' }, ['source-ref', 'label'])])).rejects.toThrow(/line 2 of the augmented manifest has no attribute "label"/);
+    await expect(stage([augmented({ InputMode: 'Pipe' }, ['source-ref', 'label'])])).rejects.toThrow(
+      /line 2 of the augmented manifest has no attribute "label"/,
+    );
   });
 
   it('shards S3 objects over 1..4 hosts: disjoint, complete, round-robin by key', async () => {
@@ -411,7 +415,10 @@ describe('Pipe mode', () => {
     cleanups.push(dir.remove);
     await writeTree(dir.dir, { 'one/x.txt': 'one', 'two/x.txt': 'two', 'three/x.txt': 'three' });
     const names = ['one', 'two', 'three'];
-    const { staged, hostDirs } = await stage(names.map((n) => channel(n, pathToFileUri(path.join(dir.dir, n)), pipe)), 4);
+    const { staged, hostDirs } = await stage(
+      names.map((n) => channel(n, pathToFileUri(path.join(dir.dir, n)), pipe)),
+      4,
+    );
     for (let h = 0; h < 4; h += 1) {
       const reads = names.map((n) => readFifo(path.join(hostDirs[h]!, `input/data/${n}_0`)));
       await staged.feedPipes(h, new AbortController().signal);
@@ -453,26 +460,46 @@ describe('uncommon inputs', () => {
     ];
     await s3.put('bucket', 'aug/train.jsonl', `${lines.map((l) => JSON.stringify(l)).join('\n')}\n\n`);
     const augmented = (extra: Partial<Channel>, s3Extra: Record<string, unknown> = {}) =>
-      channel('train', 's3://bucket/aug/train.jsonl', { InputMode: 'Pipe', ...extra }, { S3DataType: 'AugmentedManifestFile', AttributeNames: ['source-ref', 'label'], ...s3Extra });
+      channel(
+        'train',
+        's3://bucket/aug/train.jsonl',
+        { InputMode: 'Pipe', ...extra },
+        { S3DataType: 'AugmentedManifestFile', AttributeNames: ['source-ref', 'label'], ...s3Extra },
+      );
 
     const wrapped = await stage([augmented({ RecordWrapperType: 'RecordIO' })]);
-    const [read] = await Promise.all([readFifo(path.join(wrapped.hostDirs[0]!, 'input/data/train_0')), wrapped.staged.feedPipes(0, new AbortController().signal)]);
+    const [read] = await Promise.all([
+      readFifo(path.join(wrapped.hostDirs[0]!, 'input/data/train_0')),
+      wrapped.staged.feedPipes(0, new AbortController().signal),
+    ]);
     expect(decodeRecords(Buffer.concat(read.data)).map(String)).toEqual(['IMAGE-ONE', '1', 'single\n', 'cat', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}']);
 
     const plain = await stage([augmented({})]);
-    const [readPlain] = await Promise.all([readFifo(path.join(plain.hostDirs[0]!, 'input/data/train_0')), plain.staged.feedPipes(0, new AbortController().signal)]);
+    const [readPlain] = await Promise.all([
+      readFifo(path.join(plain.hostDirs[0]!, 'input/data/train_0')),
+      plain.staged.feedPipes(0, new AbortController().signal),
+    ]);
     expect(Buffer.concat(readPlain.data).toString()).toBe('IMAGE-ONE1single\ncatIMAGE-TWO{"boxes":[[1,2,3,4]]}');
 
     // Sharding and shuffling move whole lines.
     const sharded = await stage([augmented({ RecordWrapperType: 'RecordIO' }, { S3DataDistributionType: 'ShardedByS3Key' })], 2);
     const perHost: string[][] = [];
     for (const host of [0, 1]) {
-      const [hostRead] = await Promise.all([readFifo(path.join(sharded.hostDirs[host]!, 'input/data/train_0')), sharded.staged.feedPipes(host, new AbortController().signal)]);
+      const [hostRead] = await Promise.all([
+        readFifo(path.join(sharded.hostDirs[host]!, 'input/data/train_0')),
+        sharded.staged.feedPipes(host, new AbortController().signal),
+      ]);
       perHost.push(decodeRecords(Buffer.concat(hostRead.data)).map(String));
     }
-    expect(perHost).toEqual([['IMAGE-ONE', '1', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}'], ['single\n', 'cat']]);
+    expect(perHost).toEqual([
+      ['IMAGE-ONE', '1', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}'],
+      ['single\n', 'cat'],
+    ]);
     const shuffled = await stage([augmented({ RecordWrapperType: 'RecordIO', ShuffleConfig: { Seed: 3 } })]);
-    const [readShuffled] = await Promise.all([readFifo(path.join(shuffled.hostDirs[0]!, 'input/data/train_0')), shuffled.staged.feedPipes(0, new AbortController().signal)]);
+    const [readShuffled] = await Promise.all([
+      readFifo(path.join(shuffled.hostDirs[0]!, 'input/data/train_0')),
+      shuffled.staged.feedPipes(0, new AbortController().signal),
+    ]);
     const records = decodeRecords(Buffer.concat(readShuffled.data)).map(String);
     expect(records).toEqual(['single\n', 'cat', 'IMAGE-ONE', '1', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}']);
     const pairs = [0, 2, 4].map((i) => `${records[i]}|${records[i + 1]}`).sort();

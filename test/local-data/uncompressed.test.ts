@@ -44,7 +44,14 @@ describe('saveArtifacts without compression', () => {
 
   it('uploads every file under the S3 prefix; output data goes to <output>/data/', async () => {
     const { events } = recordingEvents();
-    const saved = await saveArtifacts({ sources: hosts(), output: 's3://out/prefix/job/output', what: 'output', compressed: false, s3: () => s3.client, events });
+    const saved = await saveArtifacts({
+      sources: hosts(),
+      output: 's3://out/prefix/job/output',
+      what: 'output',
+      compressed: false,
+      s3: () => s3.client,
+      events,
+    });
     expect(saved.uri).toBe('s3://out/prefix/job/output/data/');
     const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'out', Prefix: 'prefix/job/output/' }));
     expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual([

@@ -177,11 +177,15 @@ describe('local backend: the SageMaker container contract', () => {
     const seen: string[] = [];
     for (const host of ['algo-1', 'algo-2', 'algo-3']) {
       expect(JSON.parse(ran.probe(host, 'resourceconfig.json')).current_host).toBe(host);
-      expect(ran.probe(host, 'hosts.txt').split('\n').filter(Boolean).map((l) => l.split(/\s+/)[1]).filter((n) => /^algo-\d$/.test(n!)).sort()).toEqual([
-        'algo-1',
-        'algo-2',
-        'algo-3',
-      ]);
+      expect(
+        ran
+          .probe(host, 'hosts.txt')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(/\s+/)[1])
+          .filter((n) => /^algo-\d$/.test(n!))
+          .sort(),
+      ).toEqual(['algo-1', 'algo-2', 'algo-3']);
       const lines = ran.probe(host, 'data.txt').split('\n').filter(Boolean);
       const mine = lines.filter((l) => l.startsWith('./train/')).map((l) => l.split(' ')[0]!);
       expect(mine).toHaveLength(2);

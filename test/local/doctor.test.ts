@@ -7,7 +7,11 @@ describe('sagekit doctor', () => {
   it('names the engine and its version, and builds, networks by name and FIFOs all work (exit 0)', async () => {
     const r = await runCli(['doctor', '--json', '--image', BASE_IMAGE], { timeoutMs: 120_000 });
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { engine: { kind: string; version: string; apiVersion: string; host: string }; checks: Array<{ name: string; status: string }>; ok: boolean };
+    const report = JSON.parse(r.stdout) as {
+      engine: { kind: string; version: string; apiVersion: string; host: string };
+      checks: Array<{ name: string; status: string }>;
+      ok: boolean;
+    };
     if (process.env.SAGEKIT_TEST_ENGINE) expect(report.engine.kind).toBe(process.env.SAGEKIT_TEST_ENGINE);
     expect(report.engine.host).toBe(process.env.DOCKER_HOST);
     expect(report.engine.apiVersion).toMatch(/^1\.\d+$/);

@@ -92,7 +92,12 @@ describe('local endpoints', () => {
     const modelData = (await job.modelArtifacts())!;
     const [attached, fromArchive] = await Promise.all([
       job.deploy({ instanceType: 'local', endpointName: `lr-attached-${suffix}`, deserializer: new CSVDeserializer() }),
-      new Model({ modelData, imageUri: EXAMPLE_IMAGE }).deploy({ instanceType: 'local', endpointName: `lr-model-${suffix}`, local: { stateDir }, deserializer: new CSVDeserializer() }),
+      new Model({ modelData, imageUri: EXAMPLE_IMAGE }).deploy({
+        instanceType: 'local',
+        endpointName: `lr-model-${suffix}`,
+        local: { stateDir },
+        deserializer: new CSVDeserializer(),
+      }),
     ]);
     predictors.push(attached, fromArchive);
     const urls = (await listLocalEndpoints({ stateDir })).filter((e) => e.EndpointName!.includes(suffix)).map((e) => e.Local.Url);
@@ -112,7 +117,9 @@ describe('local endpoints', () => {
     const endpointName = `never-healthy-${suffix}`;
     const modelData = (await estimator.latestTrainingJob!.modelArtifacts())!;
     const model = new Model({ modelData, imageUri: NEVER_HEALTHY_IMAGE });
-    const error = await model.deploy({ instanceType: 'local', endpointName, containerStartupHealthCheckTimeout: 3, local: { stateDir } }).catch((e: unknown) => e);
+    const error = await model
+      .deploy({ instanceType: 'local', endpointName, containerStartupHealthCheckTimeout: 3, local: { stateDir } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EndpointError);
     expect((error as Error).message).toContain('did not pass the health check (GET /ping → 200) within 3s');
     expect((error as Error).message).toContain('instance-1: loading a model that never gets ready');

@@ -33,7 +33,8 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
       ['a', 'b'].map((n) => createJobNetwork(docker, { name: `sagekit-subnet-${n}-${process.pid}`, labels, internal: false, hosts: 3 })),
     );
     try {
-      const subnet = async (name: string) => ((await docker.getNetwork(name).inspect()) as { IPAM: { Config: Array<{ Subnet: string }> } }).IPAM.Config[0]!.Subnet;
+      const subnet = async (name: string) =>
+        ((await docker.getNetwork(name).inspect()) as { IPAM: { Config: Array<{ Subnet: string }> } }).IPAM.Config[0]!.Subnet;
       const [sa, sb] = [await subnet(a!.name), await subnet(b!.name)];
       expect(sa).toMatch(/^10\.213\.\d+\.0\/24$/);
       expect(sb).not.toBe(sa);
@@ -45,7 +46,13 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
 
   it.skipIf(hasNvidiaCdiSpec())('local_gpu without GPU support is refused before anything starts (exit 3), no record', async () => {
     const stateDir = path.join(root, 'state');
-    const estimator = new Estimator({ imageUri: PROBE_IMAGE, instanceType: 'local_gpu', outputPath: path.join(root, 'out'), jobName: 'gpu-job', local: { stateDir } });
+    const estimator = new Estimator({
+      imageUri: PROBE_IMAGE,
+      instanceType: 'local_gpu',
+      outputPath: path.join(root, 'out'),
+      jobName: 'gpu-job',
+      local: { stateDir },
+    });
     const error = await estimator.fit().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).exitCode).toBe(3);
@@ -53,7 +60,7 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
     expect(existsSync(path.join(stateDir, 'jobs', 'gpu-job'))).toBe(false);
   });
 
-  it('a missing image\'s hint names this engine\'s build command', async () => {
+  it("a missing image's hint names this engine's build command", async () => {
     const { docker } = await connectEngine();
     const { kind } = await engineInfo(docker);
     const error = await ensureImage(docker, 'localhost/sagekit-no-such-image:none', { events: new JobEvents() }).catch((e: unknown) => e);

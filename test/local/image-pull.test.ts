@@ -29,7 +29,7 @@ function withoutColourSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 /** `s` as a literal inside a regular expression. */
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const image = (tag: string) => `${registry.host}/sagekit-test/pulled:${tag}`;
 
 async function removeImage(name: string): Promise<void> {
@@ -112,14 +112,14 @@ describe('image pull', () => {
     };
     const ok = await runCli(['train', '-c', file('two'), '--job-name', 'pulled-cli'], { env, cwd: dir });
     expect(ok.stderr).toContain(`pull: ${image('two')}\n`);
-    expect(ok.stderr).toMatch(new RegExp(`pull: ${escape(image('two'))} done ` + String.raw`\(\d+ (layers?|[\d.]+ \w?i?B)\)`));
+    expect(ok.stderr).toMatch(new RegExp(`pull: ${escapeRegExp(image('two'))} done ` + String.raw`\(\d+ (layers?|[\d.]+ \w?i?B)\)`));
     expect(ok.code).toBe(0);
 
     const missing = await runCli(['train', '-c', file('absent'), '--job-name', 'pulled-missing', '--json'], { env, cwd: dir });
     expect(missing.code).toBe(1);
     const doc = JSON.parse(missing.stdout) as { TrainingJobStatus: string; FailureReason: string };
     expect(doc.TrainingJobStatus).toBe('Failed');
-    expect(doc.FailureReason).toMatch(new RegExp(`^ClientError: cannot pull ${escape(image('absent'))}: .*build it first`));
+    expect(doc.FailureReason).toMatch(new RegExp(`^ClientError: cannot pull ${escapeRegExp(image('absent'))}: .*build it first`));
     expect(missing.stderr).toContain('pulled-missing: Failed');
   });
 
@@ -134,7 +134,7 @@ describe('image pull', () => {
       timeout: 120_000,
     });
     expect(result.status).toBe(0);
-    const bar = new RegExp(String.raw`\r\u001b\[2Kpull (\d+/\d+ layers?|\[[#.]{24}\] +\d+% [\d.]+ \w?i?B/[\d.]+ \w?i?B) ` + escape(image('three')));
+    const bar = new RegExp(String.raw`\r\u001b\[2Kpull (\d+/\d+ layers?|\[[#.]{24}\] +\d+% [\d.]+ \w?i?B/[\d.]+ \w?i?B) ` + escapeRegExp(image('three')));
     expect(result.stdout).toMatch(bar);
   });
 
@@ -142,6 +142,6 @@ describe('image pull', () => {
     await docker.getImage(PROBE_IMAGE).tag({ repo: `${registry.host}/sagekit-test/pulled`, tag: 'local-only' });
     const { status, warnings } = await fitLocal('local-only', 'pulled-always', 'always');
     expect(status).toBe('Completed');
-    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^could not pull ${escape(image('local-only'))}, using the local copy: cannot pull`))]);
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^could not pull ${escapeRegExp(image('local-only'))}, using the local copy: cannot pull`))]);
   });
 });

@@ -20,17 +20,28 @@ const asUser = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     env: { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST, NO_COLOR: '1', ...env },
     timeout: 120_000,
   });
-const groupCanUseSocket = socket !== undefined && existsSync(socket) && statSync(socket).gid === Number(dockerGroup) && (statSync(socket).mode & 0o060) === 0o060;
+const groupCanUseSocket =
+  socket !== undefined && existsSync(socket) && statSync(socket).gid === Number(dockerGroup) && (statSync(socket).mode & 0o060) === 0o060;
 const applies = process.getuid?.() === 0 && process.env.SAGEKIT_TEST_ENGINE === 'docker' && dockerGroup !== undefined && groupCanUseSocket;
 const readable = applies && asUser(['test', '-r', BIN]).status === 0;
 if (applies && !readable) console.warn(`ownership test skipped: uid ${UID} cannot read ${BIN} (the checkout is not world-readable)`);
 
-describe.skipIf(!readable)('files a rootful Docker engine writes are the user\'s', () => {
-  it('a docker-group user trains, then deletes the job\'s folder without sudo', () => {
+describe.skipIf(!readable)("files a rootful Docker engine writes are the user's", () => {
+  it("a docker-group user trains, then deletes the job's folder without sudo", () => {
     const home = mkdtempSync(path.join(tmpdir(), 'sagekit-nonroot-'));
     chownSync(home, UID, UID);
     const job = path.join(home, 'job.json');
-    writeFileSync(job, JSON.stringify({ imageUri: PROBE_IMAGE, instanceType: 'local', instanceCount: 2, outputPath: './output', hyperparameters: { mode: 'normal' }, local: { pull: 'never' } }));
+    writeFileSync(
+      job,
+      JSON.stringify({
+        imageUri: PROBE_IMAGE,
+        instanceType: 'local',
+        instanceCount: 2,
+        outputPath: './output',
+        hyperparameters: { mode: 'normal' },
+        local: { pull: 'never' },
+      }),
+    );
     chownSync(job, UID, UID);
     const state = path.join(home, 'state');
     const run = asUser([process.execPath, BIN, 'train', '-c', job, '--job-name', 'nonroot-job'], { HOME: home, SAGEKIT_STATE_DIR: state });

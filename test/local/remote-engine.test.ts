@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => relay?.close());
 
-function fit(name: string, patch: Record<string, unknown>) {
+function fitRemote(name: string, patch: Record<string, unknown>) {
   const estimator = new Estimator({
     imageUri: PROBE_IMAGE,
     instanceType: 'local',
@@ -53,7 +53,7 @@ describe('a remote engine', () => {
     mkdirSync(path.join(data, 'nested'), { recursive: true });
     writeFileSync(path.join(data, 'a.csv'), '1,2\n');
     writeFileSync(path.join(data, 'nested/b.csv'), '3,4\n');
-    const job = await fit('remote-two', { instanceCount: 2, hyperparameters: { mode: 'normal' }, inputs: { train: data } });
+    const job = await fitRemote('remote-two', { instanceCount: 2, hyperparameters: { mode: 'normal' }, inputs: { train: data } });
     const d = await job.describe();
     expect(d.TrainingJobStatus).toBe('Completed');
     const hostDir = (h: string) => path.join(stateDir, 'jobs', 'remote-two', 'hosts', h, 'model', h);
@@ -67,13 +67,13 @@ describe('a remote engine', () => {
   });
 
   it('/opt/ml/output/failure still becomes the FailureReason', async () => {
-    const d = await (await fit('remote-fail', { hyperparameters: { mode: 'fail' } })).describe();
+    const d = await (await fitRemote('remote-fail', { hyperparameters: { mode: 'fail' } })).describe();
     expect(d.TrainingJobStatus).toBe('Failed');
     expect(d.FailureReason).toBe('the data was bad');
   });
 
   it('Pipe mode is refused up front (exit 3): FIFOs cannot cross to another machine', async () => {
-    const error = await fit('remote-pipe', { inputMode: 'Pipe', inputs: { train: root } }).catch((e: unknown) => e);
+    const error = await fitRemote('remote-pipe', { inputMode: 'Pipe', inputs: { train: root } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as Error).message).toContain(`Pipe-mode channels (train) need the container engine on this machine, and ${engineHost} is remote`);
   });

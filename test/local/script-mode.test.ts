@@ -34,16 +34,19 @@ function project(): string {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
   };
-  write('src/train.sh', [
-    '. ./mylib/helpers.sh',
-    '. ./util/more.sh',
-    'out=/opt/ml/model/$(hostname)',
-    'mkdir -p "$out"',
-    'printf "%s\\n" "$@" > "$out/args.txt"',
-    'pwd > "$out/pwd.txt"',
-    'greeting > "$out/greeting.txt"',
-    'echo "trained on $(hostname) with $*"',
-  ].join('\n'));
+  write(
+    'src/train.sh',
+    [
+      '. ./mylib/helpers.sh',
+      '. ./util/more.sh',
+      'out=/opt/ml/model/$(hostname)',
+      'mkdir -p "$out"',
+      'printf "%s\\n" "$@" > "$out/args.txt"',
+      'pwd > "$out/pwd.txt"',
+      'greeting > "$out/greeting.txt"',
+      'echo "trained on $(hostname) with $*"',
+    ].join('\n'),
+  );
   write('src/util/more.sh', 'more() { echo more; }\n');
   write('lib/mylib/helpers.sh', 'greeting() { echo "hello from mylib"; }\n');
   return dir;
@@ -100,10 +103,12 @@ describe('script mode on the local backend', () => {
       expect(hyperparameters.sagemaker_submit_directory).toBe('"/opt/ml/code"');
       expect(hyperparameters.sagemaker_program).toBe('"train.sh"');
     }
-    expect(ran.logs.filter((l) => l.message.startsWith('trained on')).map((l) => l.message).sort()).toEqual([
-      'trained on algo-1 with --epochs 3 --optimizer adam w',
-      'trained on algo-2 with --epochs 3 --optimizer adam w',
-    ]);
+    expect(
+      ran.logs
+        .filter((l) => l.message.startsWith('trained on'))
+        .map((l) => l.message)
+        .sort(),
+    ).toEqual(['trained on algo-1 with --epochs 3 --optimizer adam w', 'trained on algo-2 with --epochs 3 --optimizer adam w']);
   }, 180_000);
 
   it('gitConfig: the code is cloned from a repository (file://) and placed at /opt/ml/code', async () => {
@@ -114,14 +119,26 @@ describe('script mode on the local backend', () => {
     git('init', '--quiet');
     git('add', '.');
     git('commit', '--quiet', '-m', 'code');
-    const ran = await run({ imageUri: TOOLKIT_IMAGE, entryPoint: 'fit.sh', sourceDir: 'code', gitConfig: { repo: `file://${repo}` }, hyperparameters: { lr: 0.5 } });
+    const ran = await run({
+      imageUri: TOOLKIT_IMAGE,
+      entryPoint: 'fit.sh',
+      sourceDir: 'code',
+      gitConfig: { repo: `file://${repo}` },
+      hyperparameters: { lr: 0.5 },
+    });
     expect(ran.describe.FailureReason).toBeUndefined();
     expect(readFileSync(path.join(extractModel(ran.name), 'git.txt'), 'utf8').trim()).toBe('from git --lr 0.5');
   }, 180_000);
 
   it('the same job dry-runs for SageMaker with the script-mode request', () => {
     const { request, code } = buildTrainingRequest(
-      { ...job, instanceType: 'ml.m5.xlarge', role: 'arn:aws:iam::111122223333:role/R', region: 'us-west-2', outputPath: 's3://my-bucket/out' } as EstimatorOptions,
+      {
+        ...job,
+        instanceType: 'ml.m5.xlarge',
+        role: 'arn:aws:iam::111122223333:role/R',
+        region: 'us-west-2',
+        outputPath: 's3://my-bucket/out',
+      } as EstimatorOptions,
       undefined,
       { jobName: 'script-job' },
     );
@@ -147,15 +164,18 @@ describe('container entry point, instance groups, uncompressed output, cloud-onl
     }
     // The probe travels as a channel of every host (an entry point argument is at most 256 characters).
     mkdirSync(path.join(data, 'tools'), { recursive: true });
-    writeFileSync(path.join(data, 'tools', 'probe.sh'), [
-      'out=/opt/ml/model/$(hostname)',
-      'mkdir -p "$out"',
-      'cp /opt/ml/input/config/resourceconfig.json /opt/ml/input/config/inputdataconfig.json "$out/"',
-      'ls /opt/ml/input/data > "$out/channels.txt"',
-      'echo "$0 $*" > "$out/command.txt"',
-      'echo out > /opt/ml/output/data/$(hostname).txt',
-      'echo "hello from $(hostname)"',
-    ].join('\n'));
+    writeFileSync(
+      path.join(data, 'tools', 'probe.sh'),
+      [
+        'out=/opt/ml/model/$(hostname)',
+        'mkdir -p "$out"',
+        'cp /opt/ml/input/config/resourceconfig.json /opt/ml/input/config/inputdataconfig.json "$out/"',
+        'ls /opt/ml/input/data > "$out/channels.txt"',
+        'echo "$0 $*" > "$out/command.txt"',
+        'echo out > /opt/ml/output/data/$(hostname).txt',
+        'echo "hello from $(hostname)"',
+      ].join('\n'),
+    );
     const ran = await run({
       instanceType: undefined,
       instanceGroups: [
@@ -179,7 +199,11 @@ describe('container entry point, instance groups, uncompressed output, cloud-onl
       { instance_group_name: 'gpu', instance_type: 'local', hosts: ['algo-2', 'algo-3'] },
     ];
     const hostFile = (host: string, file: string) => readFileSync(path.join(modelDir, host, file), 'utf8');
-    for (const [host, group, channels] of [['algo-1', 'cpu', ['b', 'tools']], ['algo-2', 'gpu', ['a', 'b', 'tools']], ['algo-3', 'gpu', ['a', 'b', 'tools']]] as const) {
+    for (const [host, group, channels] of [
+      ['algo-1', 'cpu', ['b', 'tools']],
+      ['algo-2', 'gpu', ['a', 'b', 'tools']],
+      ['algo-3', 'gpu', ['a', 'b', 'tools']],
+    ] as const) {
       expect(JSON.parse(hostFile(host, 'resourceconfig.json'))).toEqual({
         current_host: host,
         current_instance_type: 'local',
@@ -197,11 +221,12 @@ describe('container entry point, instance groups, uncompressed output, cloud-onl
     const described = await runCli(['describe', ran.name], { env: { SAGEKIT_STATE_DIR: stateDir } });
     expect(described.stdout).toContain('instances  cpu: 1 x local, gpu: 2 x local');
     const logs = await runCli(['logs', ran.name], { env: { SAGEKIT_STATE_DIR: stateDir } });
-    expect(logs.stdout.split('\n').filter((l) => l.includes('hello from')).sort()).toEqual([
-      'algo-1 | hello from algo-1',
-      'algo-2 | hello from algo-2',
-      'algo-3 | hello from algo-3',
-    ]);
+    expect(
+      logs.stdout
+        .split('\n')
+        .filter((l) => l.includes('hello from'))
+        .sort(),
+    ).toEqual(['algo-1 | hello from algo-1', 'algo-2 | hello from algo-2', 'algo-3 | hello from algo-3']);
   }, 180_000);
 });
 
@@ -218,7 +243,11 @@ describe('sourceCode: code in any image, without the training toolkit', () => {
     // requirements: `python3 -m pip install -r …` runs first, then the script; a python3 on PATH
     // (from the code folder; busybox has none) records what it was asked to do.
     mkdirSync(path.join(code, 'bin'), { recursive: true });
-    writeFileSync(path.join(code, 'bin', 'python3'), '#!/bin/sh\nmkdir -p /opt/ml/model\necho "$*" >> /opt/ml/model/python3.txt\n[ "$1" = -m ] || exec sh "$@"\n', { mode: 0o755 });
+    writeFileSync(
+      path.join(code, 'bin', 'python3'),
+      '#!/bin/sh\nmkdir -p /opt/ml/model\necho "$*" >> /opt/ml/model/python3.txt\n[ "$1" = -m ] || exec sh "$@"\n',
+      { mode: 0o755 },
+    );
     writeFileSync(path.join(code, 'requirements.txt'), 'numpy\n');
     writeFileSync(path.join(code, 'fit.py'), 'echo fitted > /opt/ml/model/fit.txt\n');
     const withRequirements = await run({
@@ -257,7 +286,10 @@ describe('examples/script-mode', () => {
     const out = path.join(root, 'example-detached');
     const env = { SAGEKIT_STATE_DIR: stateDir };
     const name = `script-detached-${process.pid}`;
-    const started = await runCli(['train', '--config', 'examples/script-mode/job.yaml', '--no-wait', '--job-name', name, '--set', 'instanceCount=1', '--set', `outputPath=${out}`], { env });
+    const started = await runCli(
+      ['train', '--config', 'examples/script-mode/job.yaml', '--no-wait', '--job-name', name, '--set', 'instanceCount=1', '--set', `outputPath=${out}`],
+      { env },
+    );
     expect(started.code).toBe(0);
     // Hang detection only: a generous bound on polling the record.
     let status = '';

@@ -48,7 +48,11 @@ describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
     const cliEnv = { ...env, AWS_ENDPOINT_URL: serve.url, AWS_REGION: 'us-east-1', SAGEKIT_STATE_DIR: path.join(dir, 'client-state') };
     const trained = await runCli(['train', '--config', 'job.yaml', '--job-name', 'backend-job', '--json'], { cwd: project, env: cliEnv });
     expect(trained.code, trained.stderr).toBe(0);
-    const doc = JSON.parse(trained.stdout) as { TrainingJobStatus: string; ModelArtifacts: { S3ModelArtifacts: string }; FinalMetricDataList: Array<{ Value: number }> };
+    const doc = JSON.parse(trained.stdout) as {
+      TrainingJobStatus: string;
+      ModelArtifacts: { S3ModelArtifacts: string };
+      FinalMetricDataList: Array<{ Value: number }>;
+    };
     expect(doc.TrainingJobStatus).toBe('Completed');
     // The Python SDK's default bucket, derived from serve's STS account.
     expect(doc.ModelArtifacts.S3ModelArtifacts).toBe('s3://sagemaker-us-east-1-000000000000/backend-job/output/model.tar.gz');
@@ -58,7 +62,11 @@ describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
 
     const listed = await runCli(['list', '--backend', 'aws', '--json'], { env: cliEnv });
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'backend-job', backend: 'aws', status: 'Completed' })]);
-    const objects = await awsJson<{ Contents: Array<{ Key: string }> }>(serve.url, ['s3api', 'list-objects-v2', '--bucket', 'sagemaker-us-east-1-000000000000'], env);
+    const objects = await awsJson<{ Contents: Array<{ Key: string }> }>(
+      serve.url,
+      ['s3api', 'list-objects-v2', '--bucket', 'sagemaker-us-east-1-000000000000'],
+      env,
+    );
     expect(objects.Contents.map((o) => o.Key)).toEqual(expect.arrayContaining(['backend-job/input/train/train.csv', 'backend-job/output/model.tar.gz']));
   });
 
@@ -67,7 +75,13 @@ describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
     await mkdir(project, { recursive: true });
     await writeFile(
       path.join(project, 'job.yaml'),
-      [`imageUri: ${PROBE_IMAGE}`, 'instanceType: ml.m5.large', 'role: arn:aws:iam::000000000000:role/SageMakerRole', 'outputPath: s3://out-bucket/jobs', 'hyperparameters: { mode: sleep }'].join('\n'),
+      [
+        `imageUri: ${PROBE_IMAGE}`,
+        'instanceType: ml.m5.large',
+        'role: arn:aws:iam::000000000000:role/SageMakerRole',
+        'outputPath: s3://out-bucket/jobs',
+        'hyperparameters: { mode: sleep }',
+      ].join('\n'),
     );
     const cliEnv = { ...env, AWS_ENDPOINT_URL: serve.url, AWS_REGION: 'us-east-1', SAGEKIT_STATE_DIR: path.join(dir, 'client-state') };
     expect((await aws(serve.url, ['s3', 'mb', 's3://out-bucket'], env)).code).toBe(0);
@@ -78,7 +92,10 @@ describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
     await eventually(async () => (existsSync(partial) ? true : undefined), 'backend-stop to set its SIGTERM trap');
     const stopped = await runCli(['stop', 'backend-stop', '--backend', 'aws', '--wait', '--json'], { env: cliEnv });
     expect(stopped.code, stopped.stderr).toBe(0);
-    expect(JSON.parse(stopped.stdout)).toMatchObject({ TrainingJobStatus: 'Stopped', ModelArtifacts: { S3ModelArtifacts: 's3://out-bucket/jobs/backend-stop/output/model.tar.gz' } });
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      TrainingJobStatus: 'Stopped',
+      ModelArtifacts: { S3ModelArtifacts: 's3://out-bucket/jobs/backend-stop/output/model.tar.gz' },
+    });
     const logs = await runCli(['logs', 'backend-stop', '--backend', 'aws'], { env: cliEnv });
     expect(logs.stdout).toContain('probe on algo-1 mode=sleep');
     expect(logs.stdout).toContain('got SIGTERM');

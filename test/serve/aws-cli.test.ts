@@ -26,10 +26,13 @@ interface Describe {
 
 const describeJob = (name: string) => awsJson<Describe>(serve.url, ['sagemaker', 'describe-training-job', '--training-job-name', name], env);
 const untilStatus = (name: string, statuses: string[]) =>
-  eventually(async () => {
-    const doc = await describeJob(name);
-    return statuses.includes(doc.TrainingJobStatus) ? doc : undefined;
-  }, `${name} to reach ${statuses.join('/')}`);
+  eventually(
+    async () => {
+      const doc = await describeJob(name);
+      return statuses.includes(doc.TrainingJobStatus) ? doc : undefined;
+    },
+    `${name} to reach ${statuses.join('/')}`,
+  );
 
 async function createJob(request: Record<string, unknown>) {
   const file = path.join(dir, `${String(request.TrainingJobName)}.json`);
@@ -90,12 +93,23 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
       ['logs', 'describe-log-streams', '--log-group-name', '/aws/sagemaker/TrainingJobs', '--log-stream-name-prefix', 'cli-two-hosts/'],
       env,
     );
-    expect(logStreams.map((s) => s.logStreamName)).toEqual([expect.stringMatching(/^cli-two-hosts\/algo-1-\d{10}$/), expect.stringMatching(/^cli-two-hosts\/algo-2-\d{10}$/)]);
+    expect(logStreams.map((s) => s.logStreamName)).toEqual([
+      expect.stringMatching(/^cli-two-hosts\/algo-1-\d{10}$/),
+      expect.stringMatching(/^cli-two-hosts\/algo-2-\d{10}$/),
+    ]);
     const stream = logStreams[1]!.logStreamName;
     const args = ['logs', 'get-log-events', '--log-group-name', '/aws/sagemaker/TrainingJobs', '--log-stream-name', stream];
-    const first = await awsJson<{ events: Array<{ message: string }>; nextForwardToken: string }>(serve.url, [...args, '--start-from-head', '--limit', '2'], env);
+    const first = await awsJson<{ events: Array<{ message: string }>; nextForwardToken: string }>(
+      serve.url,
+      [...args, '--start-from-head', '--limit', '2'],
+      env,
+    );
     expect(first.events.map((e) => e.message)).toEqual(['probe on algo-2 mode=normal', 'epoch=1 train_loss=0.5']);
-    const rest = await awsJson<{ events: Array<{ message: string }>; nextForwardToken: string }>(serve.url, [...args, '--next-token', first.nextForwardToken], env);
+    const rest = await awsJson<{ events: Array<{ message: string }>; nextForwardToken: string }>(
+      serve.url,
+      [...args, '--next-token', first.nextForwardToken],
+      env,
+    );
     expect(rest.events.map((e) => e.message)).toContain('done');
     expect(rest.events.map((e) => e.message)).not.toContain('epoch=1 train_loss=0.5');
     // At the end, CloudWatch hands back the same forward token.
@@ -103,7 +117,16 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
     expect(end).toMatchObject({ events: [], nextForwardToken: rest.nextForwardToken });
     const filtered = await awsJson<{ events: Array<{ logStreamName: string; message: string }> }>(
       serve.url,
-      ['logs', 'filter-log-events', '--log-group-name', '/aws/sagemaker/TrainingJobs', '--log-stream-name-prefix', 'cli-two-hosts/', '--filter-pattern', '"probe on"'],
+      [
+        'logs',
+        'filter-log-events',
+        '--log-group-name',
+        '/aws/sagemaker/TrainingJobs',
+        '--log-stream-name-prefix',
+        'cli-two-hosts/',
+        '--filter-pattern',
+        '"probe on"',
+      ],
       env,
     );
     expect(filtered.events.map((e) => e.message).sort()).toEqual(['probe on algo-1 mode=normal', 'probe on algo-2 mode=normal']);
@@ -121,7 +144,9 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
     expect(stopped.ModelArtifacts?.S3ModelArtifacts).toBe('s3://bucket/output/cli-stop/output/model.tar.gz');
     const again = await aws(serve.url, ['sagemaker', 'stop-training-job', '--training-job-name', 'cli-stop'], env);
     expect(again.code).toBe(254);
-    expect(again.stderr).toContain('(ValidationException) when calling the StopTrainingJob operation: The request was rejected because the training job is in status Stopped.');
+    expect(again.stderr).toContain(
+      '(ValidationException) when calling the StopTrainingJob operation: The request was rejected because the training job is in status Stopped.',
+    );
   });
 
   it('lists jobs with filters, sorting and pagination', async () => {
@@ -137,7 +162,11 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
       env,
     );
     expect(stopped.TrainingJobSummaries.map((s) => s.TrainingJobName)).toEqual(['cli-stop']);
-    const future = await awsJson<{ TrainingJobSummaries: unknown[] }>(serve.url, ['sagemaker', 'list-training-jobs', '--creation-time-after', '2100-01-01T00:00:00Z'], env);
+    const future = await awsJson<{ TrainingJobSummaries: unknown[] }>(
+      serve.url,
+      ['sagemaker', 'list-training-jobs', '--creation-time-after', '2100-01-01T00:00:00Z'],
+      env,
+    );
     expect(future.TrainingJobSummaries).toEqual([]);
   });
 
@@ -148,7 +177,9 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
     expect(result.code).toBe(254);
     expect(result.stderr).toContain('An error occurred (ValidationException) when calling the CreateTrainingJob operation: 2 validation errors detected:');
     expect(result.stderr).toContain("Value 'bad_name!' at 'TrainingJobName' failed to satisfy constraint");
-    expect(result.stderr).toContain("Value '99999999' at 'StoppingCondition.MaxRuntimeInSeconds' failed to satisfy constraint: must be an integer between 1 and 2419200");
+    expect(result.stderr).toContain(
+      "Value '99999999' at 'StoppingCondition.MaxRuntimeInSeconds' failed to satisfy constraint: must be an integer between 1 and 2419200",
+    );
     const { docker } = await connectEngine();
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: ['sagekit.job=bad_name!'] }) })).toEqual([]);
   });
@@ -162,7 +193,11 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
     expect(unknown.stderr).toContain('(ValidationException) when calling the DescribeTrainingJob operation: Requested resource not found.');
     const stopUnknown = await aws(serve.url, ['sagemaker', 'stop-training-job', '--training-job-name', 'no-such-job'], env);
     expect(stopUnknown.stderr).toContain('(ResourceNotFound) when calling the StopTrainingJob operation: Requested resource not found.');
-    const noStream = await aws(serve.url, ['logs', 'get-log-events', '--log-group-name', '/aws/sagemaker/TrainingJobs', '--log-stream-name', 'no-such-job/algo-1-1'], env);
+    const noStream = await aws(
+      serve.url,
+      ['logs', 'get-log-events', '--log-group-name', '/aws/sagemaker/TrainingJobs', '--log-stream-name', 'no-such-job/algo-1-1'],
+      env,
+    );
     expect(noStream.stderr).toContain('(ResourceNotFoundException) when calling the GetLogEvents operation: The specified log stream does not exist.');
   });
 

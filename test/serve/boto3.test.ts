@@ -106,14 +106,23 @@ print(json.dumps({"same": back == body, "presigned": presigned == body, "etag": 
   });
 
   it('maps errors to the codes SageMaker and CloudWatch Logs send', async () => {
-    const result = await withBoto3(`
+    const result = await withBoto3(
+      `
 request = json.loads(sys.argv[2])
 print(json.dumps({
   "unknown": error_of(sm.describe_training_job, TrainingJobName="no-such-job"),
   "stopUnknown": error_of(sm.stop_training_job, TrainingJobName="no-such-job"),
   "bad": error_of(sm.create_training_job, **request),
   "group": error_of(logs.get_log_events, logGroupName="/aws/other", logStreamName="x"),
-}))`, [JSON.stringify({ ...probeJob('boto3-bad'), ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 }, RoleArn: 'this is not a role arn' })]);
+}))`,
+      [
+        JSON.stringify({
+          ...probeJob('boto3-bad'),
+          ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+          RoleArn: 'this is not a role arn',
+        }),
+      ],
+    );
     expect(result.unknown).toEqual({ code: 'ValidationException', message: 'Requested resource not found.', status: 400, errorType: 'ValidationException' });
     expect(result.stopUnknown).toMatchObject({ code: 'ResourceNotFound', status: 400 });
     expect(result.bad).toMatchObject({ code: 'ValidationException', status: 400 });

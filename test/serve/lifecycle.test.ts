@@ -55,12 +55,14 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
     // Its logs are already in CloudWatch Logs while it runs.
     const logsClient = new CloudWatchLogsClient({ endpoint: first.url, region: 'us-east-1', credentials: credentials('AKIDJS'), maxAttempts: 1 });
     await eventually(async () => {
-      const { logStreams } = await logsClient.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamNamePrefix: 'life-sigterm/' }));
+      const { logStreams } = await logsClient.send(
+        new DescribeLogStreamsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamNamePrefix: 'life-sigterm/' }),
+      );
       const stream = logStreams?.[0]?.logStreamName;
       if (!stream) return undefined;
       const live = await logsClient.send(new GetLogEventsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamName: stream, startFromHead: true }));
       return live.events?.some((e) => e.message === 'probe on algo-1 mode=sleep') ? true : undefined;
-    }, 'the running job\'s first line in CloudWatch Logs');
+    }, "the running job's first line in CloudWatch Logs");
     expect((await client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'life-sigterm' }))).TrainingJobStatus).toBe('InProgress');
     logsClient.destroy();
     client.destroy();
@@ -97,7 +99,10 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
     try {
       await store.put('ext-bucket', 'input/train/train.csv', '1,2\n');
       // The jobs reach an external store with the serve process's own AWS configuration.
-      const serve = await serveOn(path.join(dir, 'external'), ['--s3-endpoint', store.endpoint], { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+      const serve = await serveOn(path.join(dir, 'external'), ['--s3-endpoint', store.endpoint], {
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      });
       const client = sagemakerOn(serve.url);
       await client.send(new CreateTrainingJobCommand(probeJob('life-external', { bucket: 'ext-bucket' }) as never));
       const doc = await eventually(async () => {
@@ -108,7 +113,12 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
       const model = await store.client.send(new HeadObjectCommand({ Bucket: 'ext-bucket', Key: 'output/life-external/output/model.tar.gz' }));
       expect(model.ContentLength).toBeGreaterThan(0);
       // Through serve's port, signed with the store's own key: passed through unchanged.
-      const viaServe = new S3Client({ endpoint: serve.url, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true });
+      const viaServe = new S3Client({
+        endpoint: serve.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        forcePathStyle: true,
+      });
       const listed = await viaServe.send(new ListObjectsV2Command({ Bucket: 'ext-bucket', Prefix: 'output/life-external/' }));
       expect(listed.Contents?.map((o) => o.Key)).toContain('output/life-external/output/model.tar.gz');
       viaServe.destroy();

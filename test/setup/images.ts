@@ -23,7 +23,16 @@ export const PROBE_CONTEXT = path.join(ROOT, 'test/fixtures/probe');
  */
 export async function ensureBaseImage(): Promise<void> {
   const { docker } = await connectEngine();
-  if (await docker.getImage(BASE_IMAGE).inspect().then(() => true, () => false)) return;
+  if (
+    await docker
+      .getImage(BASE_IMAGE)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+  )
+    return;
   if (!existsSync(BUSYBOX)) throw new Error(`the test base image needs a static busybox at ${BUSYBOX} (apt-get install busybox-static)`);
   const context = mkdtempSync(path.join(tmpdir(), 'sagekit-base-'));
   try {

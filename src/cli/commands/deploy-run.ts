@@ -53,7 +53,12 @@ export async function deployJob(job: string | undefined, flags: DeployFlags, con
       const handle = await attachJob(job, flags, context);
       const deploy = deployOptionsFromFlags(flags);
       if (!deploy.instanceType && handle.backend === 'local') deploy.instanceType = 'local';
-      term.line(term.style('dim', `deploying the model of ${handle.name} (${deploy.instanceType === 'local' ? 'on this machine' : `on SageMaker, ${deploy.instanceType ?? '?'}`})…`));
+      term.line(
+        term.style(
+          'dim',
+          `deploying the model of ${handle.name} (${deploy.instanceType === 'local' ? 'on this machine' : `on SageMaker, ${deploy.instanceType ?? '?'}`})…`,
+        ),
+      );
       predictor = await handle.deploy({ ...call, ...deploy });
     }
     const describe = await predictor.describe();

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { DeployOptions } from '../../deploy/options.js';
 import { UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** Flags of `sagekit deploy`. */
 export interface DeployFlags {
@@ -93,7 +93,7 @@ async function dryRun(flags: DeployFlags, context: CliContext): Promise<number> 
 export function registerDeploy(program: Command, context: CliContext, wrap: ActionWrapper): void {
   program
     .command('deploy [job]')
-    .description('deploy a trained job\'s model to an endpoint: on this machine (--instance-type local) or on SageMaker (ml.*)')
+    .description("deploy a trained job's model to an endpoint: on this machine (--instance-type local) or on SageMaker (ml.*)")
     .option('-c, --config <file>', 'job file: deploy its job, with its deploy: section as defaults')
     .option('--dry-run', 'print {CreateModel, CreateEndpointConfig, CreateEndpoint} as JSON and contact nothing (needs --config)')
     .option('--instance-type <type>', 'local (this machine) or an ml.* type (default: local for a local job)')

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { summaryLines } from '../job-reporter.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { table } from '../terminal.js';
 import { attachJob, withJobFlags, type JobFlags } from './attach.js';
 
@@ -31,11 +31,7 @@ export function registerDescribe(program: Command, context: CliContext, wrap: Ac
         const transitions = describe.SecondaryStatusTransitions ?? [];
         if (transitions.length) {
           out('  transitions');
-          const rows = transitions.map((t) => [
-            t.StartTime ? new Date(t.StartTime).toISOString() : '',
-            t.Status ?? '',
-            t.StatusMessage ?? '',
-          ]);
+          const rows = transitions.map((t) => [t.StartTime ? new Date(t.StartTime).toISOString() : '', t.Status ?? '', t.StatusMessage ?? '']);
           for (const row of table([['start', 'status', 'message'], ...rows])) out(`    ${row}`);
         }
         return 0;

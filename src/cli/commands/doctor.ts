@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** The image the network and FIFO checks run in when none is given (the offline base image). */
 const DEFAULT_CHECK_IMAGE = 'localhost/sagekit-busybox:latest';
@@ -27,7 +27,9 @@ export function registerDoctor(program: Command, context: CliContext, wrap: Acti
         ]);
         const engine = await connectEngine(flags.engineHost);
         const info = await engineInfo(engine.docker);
-        const others = (await discoverEngines()).found.filter((e) => e.host !== engine.host).map((e) => ({ host: e.host, source: e.source, kind: e.info.kind, version: e.info.version }));
+        const others = (await discoverEngines()).found
+          .filter((e) => e.host !== engine.host)
+          .map((e) => ({ host: e.host, source: e.source, kind: e.info.kind, version: e.info.version }));
         const checks = await runEngineChecks(engine, flags.image ?? DEFAULT_CHECK_IMAGE);
         const failed = checks.some((c) => c.status === 'failed');
         if (context.flags().json) {

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { table } from '../terminal.js';
 import { awsConfigured } from './list.js';
 
@@ -30,7 +30,11 @@ const withFlags = (command: Command) =>
 async function predictorFor(name: string, flags: EndpointFlags, context: CliContext) {
   const { Predictor } = await import('../../deploy/predictor.js');
   const stateDir = context.flags().stateDir;
-  return new Predictor(name, { ...(flags.backend && { backend: flags.backend }), ...(flags.region && { region: flags.region }), ...(stateDir && { stateDir }) });
+  return new Predictor(name, {
+    ...(flags.backend && { backend: flags.backend }),
+    ...(flags.region && { region: flags.region }),
+    ...(stateDir && { stateDir }),
+  });
 }
 
 async function listRows(flags: EndpointFlags, context: CliContext): Promise<Row[]> {
@@ -57,7 +61,9 @@ async function listRows(flags: EndpointFlags, context: CliContext): Promise<Row[
   return rows.sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
 }
 
-function describeLines(doc: DescribeEndpointOutput & { Local?: { Url?: string; Pid?: number; Instances?: Array<{ Name: string; Address?: string }> } }): string[] {
+function describeLines(
+  doc: DescribeEndpointOutput & { Local?: { Url?: string; Pid?: number; Instances?: Array<{ Name: string; Address?: string }> } },
+): string[] {
   const variant = doc.ProductionVariants?.[0];
   const lines = [
     `${doc.EndpointName}  ${doc.EndpointStatus ?? ''}`,
@@ -78,7 +84,10 @@ export function registerEndpoints(program: Command, context: CliContext, wrap: A
   const endpoints = program
     .command('endpoints')
     .description('list, describe, delete endpoints and show their logs (local, and SageMaker when AWS is configured)')
-    .addHelpText('after', '\nExamples:\n  $ sagekit endpoints list\n  $ sagekit endpoints describe my-endpoint --json\n  $ sagekit endpoints logs my-endpoint\n  $ sagekit endpoints delete my-endpoint');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sagekit endpoints list\n  $ sagekit endpoints describe my-endpoint --json\n  $ sagekit endpoints logs my-endpoint\n  $ sagekit endpoints delete my-endpoint',
+    );
   const out = (line: string) => context.stdout.write(`${line}\n`);
 
   withFlags(endpoints.command('list').description('list endpoints with status and backend'))
@@ -86,9 +95,17 @@ export function registerEndpoints(program: Command, context: CliContext, wrap: A
     .action(
       wrap(async (flags: EndpointFlags) => {
         const rows = await listRows(flags, context);
-        if (context.flags().json) context.printJson(rows.map((r) => ({ EndpointName: r.name, EndpointStatus: r.status, Backend: r.backend, CreationTime: r.created, ...(r.url && { Url: r.url }) })));
+        if (context.flags().json)
+          context.printJson(
+            rows.map((r) => ({ EndpointName: r.name, EndpointStatus: r.status, Backend: r.backend, CreationTime: r.created, ...(r.url && { Url: r.url }) })),
+          );
         else if (!rows.length) context.term.line('no endpoints; deploy one with: sagekit deploy JOB --instance-type local');
-        else for (const line of table([['NAME', 'STATUS', 'BACKEND', 'CREATED (UTC)', 'URL'], ...rows.map((r) => [r.name, r.status, r.backend, r.created ? new Date(r.created).toISOString().replace('T', ' ').slice(0, 19) : '', r.url])])) out(line);
+        else
+          for (const line of table([
+            ['NAME', 'STATUS', 'BACKEND', 'CREATED (UTC)', 'URL'],
+            ...rows.map((r) => [r.name, r.status, r.backend, r.created ? new Date(r.created).toISOString().replace('T', ' ').slice(0, 19) : '', r.url]),
+          ]))
+            out(line);
         return 0;
       }),
     );
@@ -118,7 +135,7 @@ export function registerEndpoints(program: Command, context: CliContext, wrap: A
 
   endpoints
     .command('logs <name>')
-    .description('print a local endpoint\'s container logs (SageMaker: see CloudWatch /aws/sagemaker/Endpoints/<name>)')
+    .description("print a local endpoint's container logs (SageMaker: see CloudWatch /aws/sagemaker/Endpoints/<name>)")
     .addHelpText('after', '\nExamples:\n  $ sagekit endpoints logs my-endpoint')
     .action(
       wrap(async (name: string) => {

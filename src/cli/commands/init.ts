@@ -6,9 +6,13 @@ import { UsageError } from '../../errors.js';
 import { baseNameFromImage } from '../../estimator/job-name.js';
 import type { CliContext } from '../context.js';
 import { initTemplates } from '../init-templates.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Registers `sagekit init`. */
 export function registerInit(program: Command, context: CliContext, wrap: ActionWrapper): void {

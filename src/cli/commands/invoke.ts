@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 interface InvokeFlags {
   contentType?: string;
@@ -36,7 +36,7 @@ async function requestBody(flags: InvokeFlags): Promise<Uint8Array | string> {
 export function registerInvoke(program: Command, context: CliContext, wrap: ActionWrapper): void {
   program
     .command('invoke <endpoint>')
-    .description('send a request to an endpoint (local or SageMaker) and print the model\'s answer on stdout')
+    .description("send a request to an endpoint (local or SageMaker) and print the model's answer on stdout")
     .option('--content-type <type>', 'content type of the body', 'application/json')
     .option('--accept <type>', 'content type to ask the model for')
     .option('--body <text>', 'request body')

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { JobSummary } from '../../job.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { jobStatus, oneOf, wholeNumber } from '../flag-checks.js';
 import { formatDuration, table } from '../terminal.js';
 
@@ -18,9 +18,7 @@ interface ListFlags {
 
 /** True when this machine has some AWS configuration, so listing SageMaker jobs is worth a try. */
 export function awsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(
-    env.AWS_REGION || env.AWS_DEFAULT_REGION || env.AWS_PROFILE || existsSync(env.AWS_CONFIG_FILE ?? path.join(homedir(), '.aws', 'config')),
-  );
+  return Boolean(env.AWS_REGION || env.AWS_DEFAULT_REGION || env.AWS_PROFILE || existsSync(env.AWS_CONFIG_FILE ?? path.join(homedir(), '.aws', 'config')));
 }
 
 /** Registers `sagekit list`. */
@@ -43,7 +41,9 @@ export function registerList(program: Command, context: CliContext, wrap: Action
           const { listLocalJobs } = await import('../../local/index.js');
           const stateDir = context.flags().stateDir;
           const onSkipped = (name: string, error: Error) => context.term.line(`${context.term.style('yellow', 'warning:')} skipped ${name}: ${error.message}`);
-          jobs.push(...(await listLocalJobs({ ...(stateDir && { stateDir }), onSkipped })).filter((j) => !flags.status || j.status === flags.status).slice(0, max));
+          jobs.push(
+            ...(await listLocalJobs({ ...(stateDir && { stateDir }), onSkipped })).filter((j) => !flags.status || j.status === flags.status).slice(0, max),
+          );
         }
         if (backend !== 'local') {
           const [{ Session }, { listAwsJobs }] = await Promise.all([import('../../aws/session.js'), import('../../aws/index.js')]);

@@ -1,13 +1,13 @@
 /** `sagekit logs NAME [--follow]`: the job's log lines from every host, on stdout. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { Terminal } from '../terminal.js';
 import { attachJob, withJobFlags, type JobFlags } from './attach.js';
 
 /** Registers `sagekit logs`. */
 export function registerLogs(program: Command, context: CliContext, wrap: ActionWrapper): void {
-  withJobFlags(program.command('logs <name>').description('print a job\'s logs from every host (--json: one JSON object per line)'))
+  withJobFlags(program.command('logs <name>').description("print a job's logs from every host (--json: one JSON object per line)"))
     .option('-f, --follow', 'keep printing new lines until the job ends')
     .addHelpText('after', '\nExamples:\n  $ sagekit logs my-job\n  $ sagekit logs my-job --follow | grep loss')
     .action(

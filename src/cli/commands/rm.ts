@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** Registers `sagekit rm` and `sagekit prune`. */
 export function registerRemove(program: Command, context: CliContext, wrap: ActionWrapper): void {
@@ -45,7 +45,11 @@ export function registerRemove(program: Command, context: CliContext, wrap: Acti
         const { parseAge, pruneLocalJobs } = await import('../../local/remove.js');
         const olderThanMs = flags.olderThan === undefined ? undefined : parseAge(flags.olderThan);
         const stateDir = context.flags().stateDir;
-        const pruned = await pruneLocalJobs({ ...(stateDir && { stateDir }), ...(olderThanMs !== undefined && { olderThanMs }), dryRun: flags.dryRun === true });
+        const pruned = await pruneLocalJobs({
+          ...(stateDir && { stateDir }),
+          ...(olderThanMs !== undefined && { olderThanMs }),
+          dryRun: flags.dryRun === true,
+        });
         if (context.flags().json) {
           context.printJson({ removed: flags.dryRun ? [] : pruned.map((p) => p.name), ...(flags.dryRun && { wouldRemove: pruned.map((p) => p.name) }) });
           return 0;

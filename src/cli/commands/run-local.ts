@@ -15,7 +15,7 @@ import type { Estimator } from '../../estimator/estimator.js';
 import type { ScriptCode } from '../../estimator/script-mode.js';
 import { JobEvents } from '../../events.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** What the parent hands to the detached runner. */
 interface DetachedJob {
@@ -63,7 +63,9 @@ export async function startDetachedLocalJob(estimator: Estimator, context: CliCo
       const output = (await readFile(errFile, 'utf8').catch(() => '')).trim();
       await rm(dir, { recursive: true, force: true });
       throw new EnvironmentError(
-        exited !== undefined ? `the background job runner exited before ${name} started${output ? `:\n${output}` : ''}` : `${name} did not start within ${timeoutMs / 1000}s`,
+        exited !== undefined
+          ? `the background job runner exited before ${name} started${output ? `:\n${output}` : ''}`
+          : `${name} did not start within ${timeoutMs / 1000}s`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { EndpointJob } from '../../local/endpoint/record.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 async function serve(file: string): Promise<number> {
   const { serveEndpoint } = await import('../../local/endpoint/server.js');

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { EnvironmentError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 
 /** Default port: free of LocalStack's 4566 and moto's 5000, so serve can run next to them. */
 export const DEFAULT_SERVE_PORT = 4580;
@@ -79,7 +79,9 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
   else context.stdout.write(`sagekit serve listening on ${handle.url}\n`);
   term.line(`job records in ${handle.stateDir}; S3 store at ${handle.s3Endpoint}`);
   if (!isLoopback(flags.host) && !flags.accessKeyId) {
-    term.line(term.style('yellow', `warning: listening on ${flags.host} without --access-key-id: anyone who reaches this port can run containers on this machine`));
+    term.line(
+      term.style('yellow', `warning: listening on ${flags.host} without --access-key-id: anyone who reaches this port can run containers on this machine`),
+    );
   }
   term.line(term.style('dim', `try: aws --endpoint-url ${handle.url} sagemaker list-training-jobs   (Ctrl-C stops serve and its running jobs)`));
   const signal = await untilSignal(() => {

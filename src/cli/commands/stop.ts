@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { isTerminalStatus } from '../../job.js';
 import type { CliContext } from '../context.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { attachJob, withJobFlags, type JobFlags } from './attach.js';
 
 /** Registers `sagekit stop`. */

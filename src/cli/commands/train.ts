@@ -11,7 +11,7 @@ import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
 import { deferExitOnClosedOutput } from '../closed-output.js';
 import { reportJobEvents, summaryLines } from '../job-reporter.js';
-import type { ActionWrapper } from '../main.js';
+import type { ActionWrapper } from '../action.js';
 import { startDetachedLocalJob } from './run-local.js';
 
 interface TrainFlags {
@@ -36,7 +36,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
-  if (!flags.config) throw new UsageError("required option '-c, --config <file>' not specified, nor a job file argument", 'sagekit train job.yaml (or --config job.yaml)');
+  if (!flags.config)
+    throw new UsageError("required option '-c, --config <file>' not specified, nor a job file argument", 'sagekit train job.yaml (or --config job.yaml)');
   // The job-file parser and the validator (YAML, zod) load when a job is read, not at start-up.
   const [{ loadJobFile }, { validateOptions }] = await Promise.all([import('../../config/job-file.js'), import('../../estimator/validate.js')]);
   const loaded = await loadJobFile(flags.config, overrides);
@@ -192,7 +193,10 @@ export function registerTrain(program: Command, context: CliContext, wrap: Actio
     .command('train [file]')
     .description('validate a job file, then run it locally (instanceType: local) or on SageMaker (ml.*)')
     .option('-c, --config <file>', 'job file (YAML or JSON); or give it as the first argument')
-    .option('--dry-run', 'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)')
+    .option(
+      '--dry-run',
+      'print the CreateTrainingJob request as JSON and contact nothing (cloud jobs: local inputs stay file:// URIs and a role name is not yet expanded to its ARN)',
+    )
     .option('--no-wait', 'return as soon as the job started (prints its name)')
     .option('--job-name <name>', 'fixed job name (default: <base>-<timestamp>)')
     .option('--instance-type <type>', 'override instanceType: local, local_gpu or ml.*')

@@ -15,7 +15,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri } from '../../s3/uri.js';
 import { readManifestText } from './manifest-text.js';
-import type { DataItem, SourceContext } from './sources.js';
+import type { DataItem, SourceContext } from './source-types.js';
 
 /** Every line's items, in manifest order; blank lines are skipped. Throws through `fail`. */
 export async function listAugmentedManifest(ctx: SourceContext, fail: (message: string, cause?: unknown) => never): Promise<DataItem[][]> {

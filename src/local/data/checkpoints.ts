@@ -96,7 +96,10 @@ export function createCheckpointSync(options: CheckpointSyncOptions): Checkpoint
   const restore = async (): Promise<void> => {
     let copied = 0;
     if (destination.kind === 'file') {
-      const present = await stat(destination.root).then((s) => s.isDirectory(), () => false);
+      const present = await stat(destination.root).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
       if (!present) return;
       const files = await walkFiles(destination.root);
       await mapLimited(files, limiter, async (item) => {
@@ -132,7 +135,10 @@ export function createCheckpointSync(options: CheckpointSyncOptions): Checkpoint
   const syncOnce = async (): Promise<void> => {
     let uploaded = 0;
     for (const [host, dir] of options.hostDirs.entries()) {
-      const present = await stat(dir).then((s) => s.isDirectory(), () => false);
+      const present = await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
       if (!present) continue;
       const files = await walkFiles(dir);
       const changed = files.filter((item) => {

@@ -16,7 +16,11 @@ describe('assignToHosts', () => {
   });
 
   it('gives every host everything when fully replicated', () => {
-    expect(assignToHosts(['a', 'b'], 3, 'FullyReplicated')).toEqual([['a', 'b'], ['a', 'b'], ['a', 'b']]);
+    expect(assignToHosts(['a', 'b'], 3, 'FullyReplicated')).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
   });
 
   it('leaves later hosts empty when there are fewer objects than hosts', () => {

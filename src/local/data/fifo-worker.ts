@@ -220,7 +220,10 @@ export class FifoCopier {
     let draining: Promise<void> | undefined;
     const onAbort = () => {
       Atomics.store(new Int32Array(this.control), 0, 1);
-      draining = drainFifo(this.fifo, finished.catch(() => undefined));
+      draining = drainFifo(
+        this.fifo,
+        finished.catch(() => undefined),
+      );
     };
     signal.addEventListener('abort', onAbort, { once: true });
     worker.postMessage('start');

@@ -1,7 +1,7 @@
 /** Reading a channel's manifest file (ManifestFile or AugmentedManifestFile) from S3 or disk. */
 import { readFile } from 'node:fs/promises';
 import { fileUriToPath, isFileUri, parseS3Uri } from '../../s3/uri.js';
-import type { SourceContext } from './sources.js';
+import type { SourceContext } from './source-types.js';
 
 /** The text of the manifest the channel URI names, from S3 or disk. */
 export async function readManifestText(ctx: SourceContext, fail: (message: string, cause?: unknown) => never): Promise<string> {

@@ -83,7 +83,11 @@ export interface PlaceOptions {
   onExisting?: (item: DataItem, destination: string) => void;
 }
 
-const exists = (file: string) => lstat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  lstat(file).then(
+    () => true,
+    () => false,
+  );
 
 /** Places every item under `root` at its relative path. */
 export async function placeItems(items: readonly DataItem[], root: string, options: PlaceOptions): Promise<void> {

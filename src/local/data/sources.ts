@@ -16,66 +16,14 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { fileUriToPath, formatS3Uri, isFileUri, isS3Uri, parseS3Uri, type S3Location } from '../../s3/uri.js';
 import { listObjects } from '../../s3/transfer.js';
 import { listAugmentedManifest } from './augmented-manifest.js';
 import { ChannelDataError } from './errors.js';
 import { readManifestText } from './manifest-text.js';
+import type { ChannelSource, DataItem, LocalItem, S3Item, SourceContext } from './source-types.js';
 
-/** A local file selected by a channel. */
-export interface LocalItem {
-  kind: 'file';
-  /** Absolute path on this machine. */
-  path: string;
-  /** Path under the channel directory, `/`-separated. */
-  relativePath: string;
-  size: number;
-  /** Modification time, when the file was found by walking a directory. */
-  mtimeMs?: number;
-}
-
-/** An S3 object selected by a channel. */
-export interface S3Item {
-  kind: 's3';
-  location: S3Location;
-  relativePath: string;
-  /** Known from listings; unknown for manifest entries until they are fetched. */
-  size?: number;
-}
-
-/** Bytes given inline: a plain attribute of an augmented manifest line. */
-export interface InlineItem {
-  kind: 'inline';
-  data: Buffer;
-  /** Where the bytes come from, for messages (e.g. `line 3, attribute "label"`). */
-  relativePath: string;
-  size: number;
-}
-
-/** One object of a channel, wherever it lives. */
-export type DataItem = LocalItem | S3Item | InlineItem;
-
-/** What a channel URI points at. */
-export type ChannelSource =
-  | { type: 'local-dir'; path: string }
-  | { type: 'local-file'; path: string }
-  /** A local path that does not exist, used as a name prefix inside its parent directory. */
-  | { type: 'local-prefix'; path: string }
-  | { type: 's3-prefix'; location: S3Location }
-  | { type: 'manifest'; uri: string }
-  /** JSON Lines whose attributes are streamed (Pipe mode only), see `augmented-manifest.ts`. */
-  | { type: 'augmented-manifest'; uri: string };
-
-/** Channel name and URI, for error messages. */
-export interface SourceContext {
-  channel: string;
-  uri: string;
-  s3: () => S3Client;
-  signal?: AbortSignal | undefined;
-  /** `AttributeNames` of an augmented manifest channel. */
-  attributeNames?: readonly string[] | undefined;
-}
+export type { ChannelSource, DataItem, InlineItem, LocalItem, S3Item, SourceContext } from './source-types.js';
 
 /** Path of `key` under the channel directory, for an S3Prefix `prefix` (see the module doc). */
 export function relativeKey(prefix: string, key: string): string {
@@ -95,7 +43,11 @@ export async function classifySource(ctx: SourceContext, dataType: string | unde
   const { uri } = ctx;
   const type = dataType ?? 'S3Prefix';
   if (type === 'Converse') {
-    throw new ChannelDataError(ctx.channel, uri, `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`);
+    throw new ChannelDataError(
+      ctx.channel,
+      uri,
+      `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`,
+    );
   }
   if (type !== 'S3Prefix' && type !== 'ManifestFile' && type !== 'AugmentedManifestFile') {
     throw new ChannelDataError(ctx.channel, uri, `unknown S3DataType ${JSON.stringify(type)}`);

@@ -208,7 +208,11 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
   const fsSource = channel.DataSource?.FileSystemDataSource;
   if (fsSource) {
     const where = `${fsSource.FileSystemType ?? 'file system'} ${fsSource.FileSystemId ?? ''}${fsSource.DirectoryPath ?? ''}`;
-    throw new ChannelDataError(name, where.trim(), 'EFS and FSx for Lustre file systems cannot be mounted by the local backend; copy the data to a local directory (file://) or to S3');
+    throw new ChannelDataError(
+      name,
+      where.trim(),
+      'EFS and FSx for Lustre file systems cannot be mounted by the local backend; copy the data to a local directory (file://) or to S3',
+    );
   }
   const s3Source = channel.DataSource?.S3DataSource;
   if (!s3Source?.S3Uri) {
@@ -263,7 +267,14 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
       await addFifo(state, epochFifo(fifoBase, 1));
       const items = shares[i] ?? [];
       const eager = state.copiers.length < EAGER_COPIERS;
-      const copier = canUseCopier(items, gzip) ? new FifoCopier(fifo, items.map((item) => (item as LocalItem).path), recordIO, { eager }) : undefined;
+      const copier = canUseCopier(items, gzip)
+        ? new FifoCopier(
+            fifo,
+            items.map((item) => (item as LocalItem).path),
+            recordIO,
+            { eager },
+          )
+        : undefined;
       if (copier) state.copiers.push(copier);
       state.pipes[i]!.push({
         channel: name,
@@ -284,7 +295,9 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
   }
 
   if (gzip) {
-    options.events.warnOnce(`channel "${name}": CompressionType Gzip applies to Pipe mode only (as on SageMaker); in ${mode} mode the files are given as they are, still compressed`);
+    options.events.warnOnce(
+      `channel "${name}": CompressionType Gzip applies to Pipe mode only (as on SageMaker); in ${mode} mode the files are given as they are, still compressed`,
+    );
   }
   if (recordIO) {
     options.events.warnOnce(`channel "${name}": RecordWrapperType RecordIO applies to Pipe mode only (as on SageMaker); ignored in ${mode} mode`);
@@ -298,7 +311,7 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
   const shares = await select();
   const all = shares.flat();
   const known = all.every((item) => item.size !== undefined);
-  const total = distribution === 'FullyReplicated' ? shares[0] ?? [] : all;
+  const total = distribution === 'FullyReplicated' ? (shares[0] ?? []) : all;
   const progress = new ChannelProgress(options.events, `${name} <- ${uri}`, known ? total.reduce((sum, item) => sum + (item.size ?? 0), 0) : undefined);
   const groups =
     distribution === 'FullyReplicated'
@@ -309,7 +322,11 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
       assertDistinctPaths(group.items);
       await mkdir(group.dir, { recursive: true });
     }
-    await Promise.all(groups.map((group) => (isModel ? stageModelGroup(state, name, uri, group.dir, group.items, progress) : placeGroup(state, name, group.dir, group.items, progress))));
+    await Promise.all(
+      groups.map((group) =>
+        isModel ? stageModelGroup(state, name, uri, group.dir, group.items, progress) : placeGroup(state, name, group.dir, group.items, progress),
+      ),
+    );
   } catch (error) {
     if (error instanceof ChannelDataError || options.signal?.aborted) throw error;
     fail((error as Error).message, error);
@@ -360,7 +377,9 @@ async function placeGroup(
     progress,
     signal: state.options.signal,
     onCopied: (item, reason) =>
-      state.options.events.warnOnce(`channel "${name}": files such as ${describeItem(item)} were copied into the job's work directory because they cannot be hard-linked there (${reason})`),
+      state.options.events.warnOnce(
+        `channel "${name}": files such as ${describeItem(item)} were copied into the job's work directory because they cannot be hard-linked there (${reason})`,
+      ),
     ...(onExisting ? { onExisting } : {}),
   });
 }
@@ -371,7 +390,14 @@ async function placeGroup(
  * extracted tree. Extracting first means nothing is ever written through a hard link to the
  * user's own files.
  */
-async function stageModelGroup(state: StageState, name: string, uri: string, dir: string, items: readonly DataItem[], progress: ChannelProgress): Promise<void> {
+async function stageModelGroup(
+  state: StageState,
+  name: string,
+  uri: string,
+  dir: string,
+  items: readonly DataItem[],
+  progress: ChannelProgress,
+): Promise<void> {
   const archives = items.filter((item) => ARCHIVE.test(item.relativePath));
   const others = items.filter((item) => !ARCHIVE.test(item.relativePath));
   const aside = `${dir}.archives`;
@@ -386,12 +412,19 @@ async function stageModelGroup(state: StageState, name: string, uri: string, dir
     }
   }
   const keepExtracted = (item: DataItem, destination: string) =>
-    state.options.events.warnOnce(`channel "${name}": ${describeItem(item)} is not placed at ${path.relative(dir, destination)} because the extracted model archive has a file there`);
+    state.options.events.warnOnce(
+      `channel "${name}": ${describeItem(item)} is not placed at ${path.relative(dir, destination)} because the extracted model archive has a file there`,
+    );
   await placeGroup(state, name, dir, others, progress, keepExtracted);
   for (const archive of archives) {
     const from = path.join(aside, ...archive.relativePath.split('/'));
     const to = path.join(dir, ...archive.relativePath.split('/'));
-    if (await lstat(to).then(() => true, () => false)) {
+    if (
+      await lstat(to).then(
+        () => true,
+        () => false,
+      )
+    ) {
       keepExtracted(archive, to);
       continue;
     }

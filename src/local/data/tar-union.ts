@@ -60,7 +60,14 @@ function encodeHeader(name: string, type: ArchiveEntry['type'], stats: Stats, li
   const needPax = header.encode();
   if (!header.block) throw new Error(`cannot encode a tar header for ${name}`);
   if (!needPax) return header.block;
-  const pax = new Pax({ path: name, mtime: stats.mtime, size: data.size, uid: stats.uid, gid: stats.gid, ...(linkpath === undefined ? {} : { linkpath }) }).encode();
+  const pax = new Pax({
+    path: name,
+    mtime: stats.mtime,
+    size: data.size,
+    uid: stats.uid,
+    gid: stats.gid,
+    ...(linkpath === undefined ? {} : { linkpath }),
+  }).encode();
   return Buffer.concat([pax, header.block]);
 }
 

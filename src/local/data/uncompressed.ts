@@ -36,7 +36,9 @@ const CONCURRENT_UPLOADS = 4;
 async function copyUnion(sources: string[], destination: string, options: SaveArtifactsOptions): Promise<void> {
   const plan = await planArchive(sources);
   if (plan.conflictCount > 0) {
-    options.events.warnOnce(`${options.what}: ${plan.conflictCount} path(s) exist in more than one host's directory (${plan.conflicts.join(', ')}); the copy from the first host was kept`);
+    options.events.warnOnce(
+      `${options.what}: ${plan.conflictCount} path(s) exist in more than one host's directory (${plan.conflicts.join(', ')}); the copy from the first host was kept`,
+    );
   }
   if (isFileUri(destination)) {
     const root = fileUriToPath(destination);

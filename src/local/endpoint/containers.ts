@@ -124,9 +124,15 @@ export class EndpointContainers {
 export async function removeEndpointResources(docker: Docker, endpointName: string): Promise<void> {
   const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `sagekit.endpoint=${endpointName}`] });
   for (const info of await docker.listContainers({ all: true, filters })) {
-    await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+    await docker
+      .getContainer(info.Id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
   }
   for (const info of await docker.listNetworks({ filters })) {
-    await docker.getNetwork(info.Id).remove().catch(() => undefined);
+    await docker
+      .getNetwork(info.Id)
+      .remove()
+      .catch(() => undefined);
   }
 }

@@ -10,7 +10,14 @@ import { EndpointError, ModelError } from '../../deploy/errors.js';
 import type { JobEvents, LogLine } from '../../events.js';
 import { connectEngine } from '../engine/connect.js';
 import { processAlive, resolveStateDir } from '../record.js';
-import { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, EndpointPaths, listEndpointNames, readEndpointDescribe, type EndpointJob, type LocalEndpointDescribe } from './record.js';
+import {
+  DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS,
+  EndpointPaths,
+  listEndpointNames,
+  readEndpointDescribe,
+  type EndpointJob,
+  type LocalEndpointDescribe,
+} from './record.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
 const POLL_MS = 250;
@@ -38,7 +45,10 @@ export async function describeLocalEndpoint(name: string, options: EndpointStore
 export async function listLocalEndpoints(options: EndpointStoreOptions = {}): Promise<LocalEndpointDescribe[]> {
   const docs: LocalEndpointDescribe[] = [];
   for (const name of await listEndpointNames(resolveStateDir(options.stateDir))) {
-    await describeLocalEndpoint(name, options).then((doc) => docs.push(doc), () => undefined);
+    await describeLocalEndpoint(name, options).then(
+      (doc) => docs.push(doc),
+      () => undefined,
+    );
   }
   return docs.sort((a, b) => new Date(b.CreationTime!).getTime() - new Date(a.CreationTime!).getTime());
 }
@@ -65,7 +75,8 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, s
   child.on('exit', () => (exited = true));
   child.unref();
 
-  const timeout = job.requests.CreateEndpointConfig.ProductionVariants?.[0]?.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
+  const timeout =
+    job.requests.CreateEndpointConfig.ProductionVariants?.[0]?.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
   // Hang detection only: pulls and model downloads take what they take; the health check has its own timeout.
   const deadline = Date.now() + (timeout + 3600) * 1000;
   let shown = 0;
@@ -130,7 +141,11 @@ export async function invokeLocalEndpoint(
 ): Promise<InvokeResult> {
   const doc = await describeLocalEndpoint(name, options);
   if (doc.EndpointStatus !== 'InService' || !doc.Local.Url) {
-    throw new EndpointError({ endpointName: name, status: doc.EndpointStatus ?? 'Unknown', failureReason: doc.FailureReason ?? 'the endpoint is not in service' });
+    throw new EndpointError({
+      endpointName: name,
+      status: doc.EndpointStatus ?? 'Unknown',
+      failureReason: doc.FailureReason ?? 'the endpoint is not in service',
+    });
   }
   const response = await fetch(new URL('/invocations', doc.Local.Url), {
     method: 'POST',
@@ -154,5 +169,8 @@ export async function localEndpointLogs(name: string, options: EndpointStoreOpti
   const paths = pathsOf(name, options);
   await describeLocalEndpoint(name, options);
   const text = await readFile(paths.logs, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
 }

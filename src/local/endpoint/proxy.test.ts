@@ -10,7 +10,17 @@ function instance(name: string): Promise<{ url: string; server: http.Server }> {
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'x-ignored': 'no' });
-      res.end(JSON.stringify({ name, path: req.url, method: req.method, contentType: req.headers['content-type'], accept: req.headers.accept, cookie: req.headers.cookie, body }));
+      res.end(
+        JSON.stringify({
+          name,
+          path: req.url,
+          method: req.method,
+          contentType: req.headers['content-type'],
+          accept: req.headers.accept,
+          cookie: req.headers.cookie,
+          body,
+        }),
+      );
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
@@ -29,7 +39,11 @@ describe('local endpoint proxy', async () => {
   it('sends invocations to the instances in turn, with content type and accept only', async () => {
     const names: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const response = await fetch(`${proxy.url}/invocations`, { method: 'POST', body: `x${i}`, headers: { 'content-type': 'text/csv', accept: 'application/json', cookie: 'secret' } });
+      const response = await fetch(`${proxy.url}/invocations`, {
+        method: 'POST',
+        body: `x${i}`,
+        headers: { 'content-type': 'text/csv', accept: 'application/json', cookie: 'secret' },
+      });
       expect(response.headers.get('content-type')).toBe('application/json');
       expect(response.headers.get('x-ignored')).toBeNull();
       const seen = (await response.json()) as Record<string, string>;

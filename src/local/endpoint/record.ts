@@ -50,7 +50,10 @@ export type LocalEndpointDescribe = DescribeEndpointOutput & { Local: LocalEndpo
 /** Paths of one endpoint's record. */
 export class EndpointPaths {
   readonly dir: string;
-  constructor(stateDir: string, readonly name: string) {
+  constructor(
+    stateDir: string,
+    readonly name: string,
+  ) {
     this.dir = path.join(stateDir, 'endpoints', name);
   }
   get describe(): string {

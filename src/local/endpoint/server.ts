@@ -18,7 +18,14 @@ import { EndpointContainers } from './containers.js';
 import { waitHealthy } from './health.js';
 import { fetchModel } from './model-data.js';
 import { startProxy, type EndpointProxy } from './proxy.js';
-import { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, EndpointPaths, writeEndpointDescribe, type EndpointJob, type LocalEndpointDescribe, type LocalEndpointInfo } from './record.js';
+import {
+  DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS,
+  EndpointPaths,
+  writeEndpointDescribe,
+  type EndpointJob,
+  type LocalEndpointDescribe,
+  type LocalEndpointInfo,
+} from './record.js';
 
 export { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, type EndpointJob, type LocalEndpointSettings } from './record.js';
 
@@ -135,7 +142,14 @@ async function startInstances(
   }).map(([k, v]) => `${k}=${v}`);
   await save({}, { Stage: `starting ${count} container${count === 1 ? '' : 's'} (serve)` });
   const instances = await containers.start(
-    { endpointName: CreateEndpoint.EndpointName!, image: CreateModel.PrimaryContainer!.Image!, env, modelDir: paths.model, count, gpu: variant.InstanceType === ('local_gpu' as never) },
+    {
+      endpointName: CreateEndpoint.EndpointName!,
+      image: CreateModel.PrimaryContainer!.Image!,
+      env,
+      modelDir: paths.model,
+      count,
+      gpu: variant.InstanceType === ('local_gpu' as never),
+    },
     onLine,
   );
   const described = instances.map((i) => ({ Name: i.name, ContainerId: i.container.id, Address: i.address }));

@@ -94,10 +94,7 @@ export interface FoundEngine extends Engine {
  * Every candidate that answers (not just the first), with its kind and version: for
  * `sagekit doctor` and for running the test suite once per engine.
  */
-export async function discoverEngines(
-  env: NodeJS.ProcessEnv = process.env,
-  extra: EngineCandidate[] = [],
-): Promise<{ found: FoundEngine[]; tried: string[] }> {
+export async function discoverEngines(env: NodeJS.ProcessEnv = process.env, extra: EngineCandidate[] = []): Promise<{ found: FoundEngine[]; tried: string[] }> {
   const found: FoundEngine[] = [];
   const tried: string[] = [];
   const candidates = [...engineCandidates(env), ...extra.filter((e) => !engineCandidates(env).some((c) => c.host === e.host))];

@@ -16,7 +16,7 @@ describe('lean dockerode', () => {
     for (const file of [sessionFile, sshFile]) {
       const cached = require.cache[file];
       expect(cached?.loaded).toBe(true);
-      expect((cached?.exports as { name?: string }).name).toBe('deferred');
+      expect((cached!.exports as { name?: string }).name).toBe('deferred');
     }
   });
 

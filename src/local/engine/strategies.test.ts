@@ -12,7 +12,10 @@ const home = mkdtempSync(path.join(tmpdir(), 'sagekit-home-'));
 function writeContext(name: string, host: string, withTls = false): void {
   const id = createHash('sha256').update(name).digest('hex');
   mkdirSync(path.join(home, '.docker/contexts/meta', id), { recursive: true });
-  writeFileSync(path.join(home, '.docker/contexts/meta', id, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+  writeFileSync(
+    path.join(home, '.docker/contexts/meta', id, 'meta.json'),
+    JSON.stringify({ Name: name, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+  );
   if (withTls) {
     const tls = path.join(home, '.docker/contexts/tls', id, 'docker');
     mkdirSync(tls, { recursive: true });
@@ -22,7 +25,9 @@ function writeContext(name: string, host: string, withTls = false): void {
 
 describe('engine detection order', () => {
   it('DOCKER_HOST, then the usual sockets in the order users expect', () => {
-    const hosts = engineCandidates({ DOCKER_HOST: 'tcp://box:2375', XDG_RUNTIME_DIR: '/run/user/1000' }, undefined, '/home/u').map((c) => `${c.source}=${c.host}`);
+    const hosts = engineCandidates({ DOCKER_HOST: 'tcp://box:2375', XDG_RUNTIME_DIR: '/run/user/1000' }, undefined, '/home/u').map(
+      (c) => `${c.source}=${c.host}`,
+    );
     expect(hosts.slice(0, 5)).toEqual([
       'DOCKER_HOST=tcp://box:2375',
       'Docker=unix:///var/run/docker.sock',
@@ -64,7 +69,13 @@ describe('engine detection order', () => {
     expect(dockerodeOptions(tls!)).toMatchObject({ protocol: 'https', host: '10.0.0.5', port: 2376 });
     expect(String((dockerodeOptions(tls!) as { key?: Buffer }).key)).toBe('key.pem');
     const [ssh] = engineCandidates({ DOCKER_HOST: 'ssh://me@big-box:2222' }, undefined, home);
-    expect(dockerodeOptions(ssh!, { SSH_AUTH_SOCK: '/tmp/agent' })).toMatchObject({ protocol: 'ssh', host: 'big-box', port: 2222, username: 'me', sshOptions: { agent: '/tmp/agent' } });
+    expect(dockerodeOptions(ssh!, { SSH_AUTH_SOCK: '/tmp/agent' })).toMatchObject({
+      protocol: 'ssh',
+      host: 'big-box',
+      port: 2222,
+      username: 'me',
+      sshOptions: { agent: '/tmp/agent' },
+    });
     expect(dockerodeOptions({ host: 'tcp://box', source: 'x' })).toMatchObject({ protocol: 'http', host: 'box', port: 2375 });
     expect(dockerodeOptions({ host: 'unix:///run/podman/podman.sock', source: 'x' })).toMatchObject({ socketPath: '/run/podman/podman.sock' });
     expect(normalizeHost('/var/run/docker.sock')).toBe('unix:///var/run/docker.sock');
@@ -72,13 +83,18 @@ describe('engine detection order', () => {
   });
 
   it('tells Docker from Podman by /version', () => {
-    expect(parseVersion({ Version: '20.10.24', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64', Components: [{ Name: 'Engine', Version: '20.10.24' }] })).toEqual({
+    expect(
+      parseVersion({ Version: '20.10.24', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64', Components: [{ Name: 'Engine', Version: '20.10.24' }] }),
+    ).toEqual({
       kind: 'docker',
       version: '20.10.24',
       apiVersion: '1.41',
       os: 'linux',
       arch: 'amd64',
     });
-    expect(parseVersion({ Version: '4.3.1', ApiVersion: '1.41', Components: [{ Name: 'Podman Engine', Version: '4.3.1' }] })).toMatchObject({ kind: 'podman', version: '4.3.1' });
+    expect(parseVersion({ Version: '4.3.1', ApiVersion: '1.41', Components: [{ Name: 'Podman Engine', Version: '4.3.1' }] })).toMatchObject({
+      kind: 'podman',
+      version: '4.3.1',
+    });
   });
 });

@@ -52,8 +52,7 @@ const dockerSocket: Strategy = () => [socket('/var/run/docker.sock', 'Docker')];
 
 const rootlessDocker: Strategy = ({ env }) => (env.XDG_RUNTIME_DIR ? [socket(path.join(env.XDG_RUNTIME_DIR, 'docker.sock'), 'Docker (rootless)')] : []);
 
-const rootlessPodman: Strategy = ({ env }) =>
-  env.XDG_RUNTIME_DIR ? [socket(path.join(env.XDG_RUNTIME_DIR, 'podman/podman.sock'), 'Podman (rootless)')] : [];
+const rootlessPodman: Strategy = ({ env }) => (env.XDG_RUNTIME_DIR ? [socket(path.join(env.XDG_RUNTIME_DIR, 'podman/podman.sock'), 'Podman (rootless)')] : []);
 
 const rootfulPodman: Strategy = () => [socket('/run/podman/podman.sock', 'Podman')];
 
