@@ -1,4 +1,5 @@
 /** Retries of AWS calls that fail for passing reasons (throttling, 5xx, network blips). */
+import { sleep } from '../util/sleep.js';
 
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',
@@ -47,16 +48,4 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep };

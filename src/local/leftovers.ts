@@ -43,9 +43,9 @@ export async function cleanupLeftovers(docker: Docker): Promise<number> {
   return removed;
 }
 
-/** Removes every container and network of one job (used when its owner died). */
-export async function removeJobResources(docker: Docker, jobName: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `sagekit.job=${jobName}`] });
+/** Removes every sagekit container and network carrying `label` (`key=value`), e.g. one job's or one endpoint's. */
+export async function removeLabelledResources(docker: Docker, label: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, label] });
   for (const info of await docker.listContainers({ all: true, filters })) {
     await docker
       .getContainer(info.Id)
@@ -58,4 +58,9 @@ export async function removeJobResources(docker: Docker, jobName: string): Promi
       .remove()
       .catch(() => undefined);
   }
+}
+
+/** Removes every container and network of one job (used when its owner died). */
+export function removeJobResources(docker: Docker, jobName: string): Promise<void> {
+  return removeLabelledResources(docker, `sagekit.job=${jobName}`);
 }

@@ -7,7 +7,7 @@
  */
 import type Docker from 'dockerode';
 import type { LogLine } from '../../events.js';
-import { MANAGED_LABEL } from '../leftovers.js';
+import { MANAGED_LABEL, removeLabelledResources } from '../leftovers.js';
 import { LineSplitter } from '../line-splitter.js';
 import { exitCodeOf, openOutput } from '../container-io.js';
 
@@ -121,18 +121,6 @@ export class EndpointContainers {
 }
 
 /** Removes every container and network of an endpoint whose owner died (found by label). */
-export async function removeEndpointResources(docker: Docker, endpointName: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `sagekit.endpoint=${endpointName}`] });
-  for (const info of await docker.listContainers({ all: true, filters })) {
-    await docker
-      .getContainer(info.Id)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
-  }
-  for (const info of await docker.listNetworks({ filters })) {
-    await docker
-      .getNetwork(info.Id)
-      .remove()
-      .catch(() => undefined);
-  }
+export function removeEndpointResources(docker: Docker, endpointName: string): Promise<void> {
+  return removeLabelledResources(docker, `sagekit.endpoint=${endpointName}`);
 }
