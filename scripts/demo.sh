@@ -20,6 +20,19 @@ else
   echo "up to date" >&2
 fi
 
+step "the sagekit command"
+# `sagekit …` as the README writes it: this checkout linked onto PATH (npm link), once.
+here=$(pwd -P)
+if [ "$(readlink -f "$(command -v sagekit 2>/dev/null || echo /nonexistent)")" != "$here/bin/sagekit.js" ]; then
+  if npm link --no-audit --no-fund >/dev/null 2>&1; then
+    echo "linked: $(command -v sagekit) -> $here/bin/sagekit.js (remove with: npm rm -g sagekit)" >&2
+  else
+    echo "could not link sagekit onto PATH (npm link); run it as node $here/bin/sagekit.js" >&2
+  fi
+else
+  echo "sagekit on PATH: $(command -v sagekit)" >&2
+fi
+
 step "container engine"
 eval "$(bash scripts/ensure-engine.sh)"
 

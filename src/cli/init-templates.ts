@@ -30,7 +30,7 @@ local:
     {
       path: 'Dockerfile',
       content: `# Any base with a POSIX shell and awk works; on SageMaker use an image from your registry.
-ARG BASE_IMAGE=busybox:1.36
+ARG BASE_IMAGE=${baseImage}
 FROM \${BASE_IMAGE}
 # SageMaker runs "docker run <image> train": the program must be on PATH and named "train".
 COPY train /usr/local/bin/train

@@ -64,6 +64,8 @@ export function buildProgram(context: CliContext, setExit: ExitSetter): Command 
     .option('--debug', 'show stack traces of errors')
     .option('--state-dir <dir>', 'where local job records live (default: $SAGEKIT_STATE_DIR or ~/.local/state/sagekit)')
     .showHelpAfterError('(run sagekit --help for usage)')
+    // Subcommand help lists --json, --debug and --state-dir too.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (s) => context.stdout.write(s),
       writeErr: (s) => context.term.stream.write(s),

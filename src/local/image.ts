@@ -95,8 +95,19 @@ export async function buildImage(
       events.emit('info', `  ${line}`);
       onBuildLine?.(line);
     }
+  }).catch((error: Error) => {
+    throw withOfflineBaseHint(error, buildArgs);
   });
   events.emit('progress', { kind: 'build', label: image, loaded: steps, total: steps, unit: 'steps', done: true });
+}
+
+/** A build whose base image could not be pulled (no registry access here) says how to build offline. */
+function withOfflineBaseHint(error: Error, buildArgs: Record<string, string> | undefined): Error {
+  if (!/pull|registry|dial tcp|no such host|lookup |manifest unknown|network is unreachable/i.test(error.message)) return error;
+  const base = buildArgs?.BASE_IMAGE ? ` (BASE_IMAGE=${buildArgs.BASE_IMAGE})` : '';
+  return new ImageError(
+    `${error.message}. The base image${base} could not be pulled; without registry access build one offline with bash scripts/build-base-image.sh and use it: local.buildArgs.BASE_IMAGE: localhost/sagekit-busybox:latest (or sagekit init --base-image localhost/sagekit-busybox:latest)`,
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
  * file on Podman and on Docker): job networks on an explicit subnet, `local_gpu` refused up front
  * where the engine has no GPUs, and the engine named in messages.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { connectEngine } from '../../src/local/engine/connect.js';
 import { hasNvidiaCdiSpec } from '../../src/local/engine/gpu.js';
 import { engineInfo } from '../../src/local/engine/info.js';
 import { createJobNetwork } from '../../src/local/engine/networks.js';
-import { ensureImage } from '../../src/local/image.js';
+import { buildImage, ensureImage } from '../../src/local/image.js';
 import { PROBE_IMAGE } from '../setup/images.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sagekit-engines-'));
@@ -58,6 +58,20 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
     expect((error as EnvironmentError).exitCode).toBe(3);
     expect((error as Error).message).toMatch(/local_gpu: (this Docker Engine|Podman) has no GPU/);
     expect(existsSync(path.join(stateDir, 'jobs', 'gpu-job'))).toBe(false);
+  });
+
+  it('a build whose base image cannot be pulled says how to build one offline (FAULTS 23)', async () => {
+    const { docker } = await connectEngine();
+    const context = path.join(root, 'offline-build');
+    mkdirSync(context, { recursive: true });
+    // Nothing listens on port 1: the pull fails as it does without registry access.
+    writeFileSync(path.join(context, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n');
+    const error = await buildImage(docker, 'localhost/sagekit-offline-base:test', context, { BASE_IMAGE: '127.0.0.1:1/nothing:1' }, new JobEvents()).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toContain(
+      'The base image (BASE_IMAGE=127.0.0.1:1/nothing:1) could not be pulled; without registry access build one offline with bash scripts/build-base-image.sh',
+    );
   });
 
   it("a missing image's hint names this engine's build command", async () => {
