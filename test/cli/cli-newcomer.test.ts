@@ -11,13 +11,19 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-newcomer-'));
 function recordWithLogs(stateDir: string, name: string, lines: Array<{ host: string; message: string; ago: number }>): void {
   const job = path.join(stateDir, 'jobs', name);
   mkdirSync(job, { recursive: true });
-  writeFileSync(path.join(job, 'describe.json'), JSON.stringify({ TrainingJobName: name, TrainingJobStatus: 'Completed', CreationTime: new Date().toISOString(), ResourceConfig: { InstanceCount: 2 } }));
+  writeFileSync(
+    path.join(job, 'describe.json'),
+    JSON.stringify({ TrainingJobName: name, TrainingJobStatus: 'Completed', CreationTime: new Date().toISOString(), ResourceConfig: { InstanceCount: 2 } }),
+  );
   const now = Date.now();
-  writeFileSync(path.join(job, 'logs.jsonl'), lines.map((l) => JSON.stringify({ host: l.host, message: l.message, timestamp: now - l.ago, stream: 'stdout' })).join('\n') + '\n');
+  writeFileSync(
+    path.join(job, 'logs.jsonl'),
+    lines.map((l) => JSON.stringify({ host: l.host, message: l.message, timestamp: now - l.ago, stream: 'stdout' })).join('\n') + '\n',
+  );
 }
 
-describe('a new user\'s first steps', () => {
-  it('init --base-image makes it the Dockerfile\'s default too', async () => {
+describe("a new user's first steps", () => {
+  it("init --base-image makes it the Dockerfile's default too", async () => {
     const target = path.join(dir, 'offline-job');
     const r = await runCli(['init', target, '--base-image', 'localhost/sagekit-busybox:latest']);
     expect(r.code).toBe(0);
@@ -43,7 +49,11 @@ describe('a new user\'s first steps', () => {
     const messages = async (...args: string[]) => {
       const r = await runCli(['--state-dir', stateDir, 'logs', 'filtered', '--json', ...args]);
       expect(r.code, r.stderr).toBe(0);
-      return r.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { message: string }).message);
+      return r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { message: string }).message);
     };
     expect(await messages('--host', 'algo-2')).toEqual(['a2 old', 'a2 one', 'a2 two']);
     expect(await messages('--tail', '2')).toEqual(['a1 two', 'a2 two']);

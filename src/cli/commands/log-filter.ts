@@ -23,7 +23,8 @@ export function parseSince(text: string, now = Date.now()): number {
   const ago = /^(\d+)([smhd])$/.exec(text.trim());
   if (ago) return now - Number(ago[1]) * UNITS[ago[2]!]!;
   const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new UsageError(`--since ${JSON.stringify(text)}: must be an ISO time (2026-12-01T10:00:00Z) or a duration back (30s, 10m, 2h, 1d)`);
+  if (Number.isNaN(time))
+    throw new UsageError(`--since ${JSON.stringify(text)}: must be an ISO time (2026-12-01T10:00:00Z) or a duration back (30s, 10m, 2h, 1d)`);
   return time;
 }
 

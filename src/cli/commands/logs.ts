@@ -13,7 +13,10 @@ export function registerLogs(program: Command, context: CliContext, wrap: Action
     .option('-n, --tail <lines>', 'only the last N lines (then new ones with --follow)')
     .option('--since <time>', 'only lines since an ISO time or for a duration back (30s, 10m, 2h, 1d)')
     .option('--host <host>', 'only the lines of this host (algo-1, algo-2, …)')
-    .addHelpText('after', '\nExamples:\n  $ sagekit logs my-job\n  $ sagekit logs my-job --follow | grep loss\n  $ sagekit logs my-job --host algo-2 --tail 20 --since 10m')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sagekit logs my-job\n  $ sagekit logs my-job --follow | grep loss\n  $ sagekit logs my-job --host algo-2 --tail 20 --since 10m',
+    )
     .action(
       wrap(async (name: string, flags: JobFlags & LogFilterFlags & { follow?: boolean }) => {
         const filter = parseLogFilter(flags);
