@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Tests that run containers: once per engine (test/run-engines.ts picks each in turn). */
 export const ENGINE_TESTS = [
   'test/local/**/*.test.ts',
-  'test/cli/cli-local.test.ts',
+  'test/cli/cli-local*.test.ts',
   'test/cli/cli-deploy.test.ts',
   'test/faults/**/*.test.ts',
   'test/serve/**/*.test.ts',

@@ -60,9 +60,27 @@ export interface JobEventMap {
   info: [string];
 }
 
-/** Typed event emitter used by job handles and backends. */
+/**
+ * Typed event emitter used by job handles and backends. The latest `status` is sticky: a
+ * listener added after it was emitted (say, right after `fit({ wait: false })` returned) gets it
+ * on the next microtask, so nobody misses where the job stands.
+ */
 export class JobEvents extends EventEmitter<JobEventMap> {
   private readonly warned = new Set<string>();
+  private lastStatus: StatusChange | undefined;
+
+  constructor() {
+    super();
+    (this as EventEmitter).on('newListener', (event: string | symbol, listener: (status: StatusChange) => void) => {
+      const status = this.lastStatus;
+      if (event === 'status' && status) queueMicrotask(() => listener(status));
+    });
+  }
+
+  override emit<K extends keyof JobEventMap>(event: K, ...args: JobEventMap[K]): boolean {
+    if (event === 'status') this.lastStatus = args[0] as StatusChange;
+    return (super.emit as (event: K, ...args: JobEventMap[K]) => boolean)(event, ...args);
+  }
 
   /** Emits a warning unless the same text was already emitted by this emitter. */
   warnOnce(message: string): void {

@@ -87,7 +87,9 @@ export function summaryLines(describe: DescribeTrainingJobResponse, term: Termin
   const lines: string[] = [];
   const secondary = describe.SecondaryStatus && describe.SecondaryStatus !== status ? ` (${describe.SecondaryStatus})` : '';
   lines.push(`${term.style('bold', describe.TrainingJobName ?? '')}: ${term.style(colour, status)}${secondary}`);
-  const duration = describe.TrainingTimeInSeconds ?? secondsBetween(describe.TrainingStartTime, describe.TrainingEndTime);
+  // From the start and end times when both are known: the same measure as `sagekit list`'s DURATION.
+  const measured = describe.TrainingEndTime ? secondsBetween(describe.TrainingStartTime, describe.TrainingEndTime) : undefined;
+  const duration = measured ?? describe.TrainingTimeInSeconds ?? secondsBetween(describe.TrainingStartTime, describe.TrainingEndTime);
   if (duration !== undefined) lines.push(`  duration   ${formatDuration(duration)}`);
   if (describe.BillableTimeInSeconds !== undefined && backend === 'aws') {
     const training = describe.TrainingTimeInSeconds;

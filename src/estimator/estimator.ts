@@ -10,6 +10,7 @@ import type { DeployCall } from '../deploy/deploy.js';
 import type { Predictor } from '../deploy/predictor.js';
 import { UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
+import { printJobEvents } from './print-logs.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
 import { attachJob, type AttachOptions } from './attach.js';
@@ -39,6 +40,11 @@ export interface FitOptions {
   cwd?: string;
   /** Abort waiting (the job keeps running; call `stop()`). */
   signal?: AbortSignal;
+  /**
+   * Print the job's log lines (stdout) and status changes (stderr) while waiting, as the Python
+   * SDK's `fit()` does. Default: `true` when waiting without your own `events`, else `false`.
+   */
+  logs?: boolean;
 }
 
 /**
@@ -91,9 +97,25 @@ export class Estimator {
    */
   async fit(inputs: Inputs | undefined = this.options.inputs, options: FitOptions = {}): Promise<TrainingJob> {
     const events = options.events ?? new JobEvents();
+    const wait = options.wait ?? true;
+    const stopPrinting = (options.logs ?? (wait && !options.events)) ? printJobEvents(events, this.hostCount()) : undefined;
+    try {
+      return await this.startAndWait(inputs, options, events, wait);
+    } finally {
+      stopPrinting?.();
+    }
+  }
+
+  /** Hosts of the job (the sum over instance groups), for host prefixes. */
+  private hostCount(): number {
+    const groups = this.options.instanceGroups;
+    return groups ? groups.reduce((sum, g) => sum + (g.instanceCount ?? 0), 0) : (this.options.instanceCount ?? 1);
+  }
+
+  private async startAndWait(inputs: Inputs | undefined, options: FitOptions, events: JobEvents, wait: boolean): Promise<TrainingJob> {
     const job = this.isLocal ? await this.startLocal(inputs, options, events) : await this.startOnAws(inputs, options, events);
     this.latestTrainingJob = job;
-    if (options.wait ?? true) {
+    if (wait) {
       await job.wait({ throwOnFailure: options.throwOnFailure ?? true, ...(options.signal && { signal: options.signal }) });
     }
     return job;

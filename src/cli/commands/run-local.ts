@@ -87,6 +87,9 @@ async function runDetached(file: string): Promise<number> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   const describe = await handle.wait({ throwOnFailure: false });
+  // The start-up folder (job file, this process's stderr) is not needed once the job ended.
+  const dir = path.dirname(file);
+  if (path.basename(dir).startsWith('sagekit-detached-')) await rm(dir, { recursive: true, force: true });
   return describe.TrainingJobStatus === 'Completed' ? 0 : 1;
 }
 

@@ -167,8 +167,11 @@ async function train(flags: TrainFlags, context: CliContext): Promise<number> {
   try {
     const backend = isLocalJob(options) ? 'this machine' : `SageMaker (${jobInstanceTypes(options).join(', ')})`;
     term.line(term.style('dim', `starting training job on ${backend}…`));
-    const job = await estimator.fit(undefined, { wait: false, events });
-    term.line(term.style('bold', `training job ${job.name}`));
+    // The name first, so the header comes before the job's first status.
+    const { resolveJobName } = await import('../../estimator/request.js');
+    const jobName = resolveJobName(estimator.options);
+    term.line(term.style('bold', `training job ${jobName}`));
+    const job = await estimator.fit(undefined, { wait: false, events, jobName });
     if (!flags.wait) {
       const describe = await job.describe();
       if (context.flags().json) context.printJson(describe);
