@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import { sleep } from '../util/sleep.js';
 import { JobEvents } from '../events.js';
 import { containerSpec } from './container-spec.js';
 import { Socket } from 'node:net';
@@ -24,7 +25,8 @@ export interface CheckResult {
   detail: string;
 }
 
-const CHECK_TIMEOUT_MS = 60_000;
+/** Bound of one check: generous, since a loaded machine starts containers slowly. */
+const CHECK_TIMEOUT_MS = 120_000;
 const labels = { [MANAGED_LABEL]: 'true', 'sagekit.job': 'doctor', 'sagekit.pid': String(process.pid) };
 
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
@@ -43,17 +45,41 @@ async function runCheck(name: string, check: () => Promise<string>): Promise<Che
   }
 }
 
-/** Runs a container to its end and returns its output (stdout and stderr, as text). */
-async function runToEnd(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<{ code: number; output: string }> {
+/** A started container: its end (exit code and output as text), and its forced removal. */
+interface Started {
+  done: Promise<{ code: number; output: string }>;
+  remove(): Promise<void>;
+}
+
+async function startContainer(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<Started> {
   const container = await docker.createContainer(spec);
+  const remove = () =>
+    container.remove({ force: true }).then(
+      () => undefined,
+      () => undefined,
+    );
   try {
     await container.start();
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  const done = (async () => {
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
     // Multiplexed frames: 8-byte headers before each chunk; the text is what remains readable.
     return { code: StatusCode, output: logs.toString('utf8').replace(/[\u0000-\u0008]/g, '') };
+  })();
+  return { done, remove };
+}
+
+/** Runs a container to its end and returns its output; it is removed whatever happens. */
+async function runToEnd(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<{ code: number; output: string }> {
+  const started = await startContainer(docker, spec);
+  try {
+    return await started.done;
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await started.remove();
   }
 }
 
@@ -92,30 +118,35 @@ async function checkNetwork(docker: Docker, image: string): Promise<string> {
       entrypoint: ['sh', '-c', script],
       cmd: [],
     });
+  let listener: Started | undefined;
   try {
-    // algo-2 listens; algo-1 connects by name, as a distributed job's workers do.
-    const listener = runToEnd(docker, spec(1, 'nc -l -p 7777 -w 20'));
+    // algo-2 listens (started first); algo-1 connects by name, as a distributed job's workers do.
+    listener = await startContainer(docker, spec(1, 'nc -l -p 7777'));
     const sender = await runToEnd(
       docker,
-      spec(0, 'for i in 1 2 3 4 5 6 7 8 9 10; do echo from-algo-1 | nc -w 2 algo-2 7777 && exit 0; sleep 0.5; done; exit 1'),
+      spec(0, 'i=0; while [ $i -lt 60 ]; do echo from-algo-1 | nc -w 2 algo-2 7777 && exit 0; i=$((i+1)); sleep 0.5; done; exit 1'),
     );
-    const received = await listener;
-    if (sender.code !== 0 || !received.output.includes('from-algo-1'))
+    // The listener ends once the sender's connection closes; bounded, in case it never came.
+    const received = await Promise.race([listener.done, sleep(10_000).then(() => ({ code: -1, output: '' }))]);
+    if (sender.code !== 0 || !received.output.includes('from-algo-1')) {
       throw new Error(`algo-1 could not reach algo-2 by name (exit ${sender.code}): ${sender.output.trim().slice(0, 200)}`);
+    }
     return `algo-1 reached algo-2 by name on ${network.addresses[1]?.replace(/\.\d+$/, '.0/24')}`;
   } finally {
+    await listener?.remove();
     await network.remove().catch(() => undefined);
   }
 }
 
 async function checkFifo(docker: Docker, image: string): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-doctor-fifo-'));
+  let reader: Started | undefined;
   try {
     await mkdir(dir, { recursive: true });
     const fifo = path.join(dir, 'train_0');
     await makeFifo(fifo);
     const name = `sagekit-doctor-fifo-${process.pid}`;
-    const reading = runToEnd(docker, {
+    reader = await startContainer(docker, {
       ...containerSpec({
         name,
         image,
@@ -134,11 +165,12 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
     if (fd === undefined) throw new Error('the container never opened the FIFO');
     const writer = new Socket({ fd, readable: false, writable: true });
     await new Promise<void>((resolve, reject) => writer.end('through-the-fifo\n', () => resolve()).once('error', reject));
-    const { code, output } = await reading;
+    const { code, output } = await reader.done;
     if (code !== 0 || !output.includes('through-the-fifo'))
       throw new Error(`the container did not read the FIFO (exit ${code}): ${output.trim().slice(0, 200)}`);
     return 'a container read a FIFO in a bind mount';
   } finally {
+    await reader?.remove();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,8 +5,8 @@ import { BASE_IMAGE } from '../setup/images.js';
 
 describe('sagekit doctor', () => {
   it('names the engine and its version, and builds, networks by name and FIFOs all work (exit 0)', async () => {
-    const r = await runCli(['doctor', '--json', '--image', BASE_IMAGE], { timeoutMs: 120_000 });
-    expect(r.code).toBe(0);
+    const r = await runCli(['doctor', '--json', '--image', BASE_IMAGE], { timeoutMs: 300_000 });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const report = JSON.parse(r.stdout) as {
       engine: { kind: string; version: string; apiVersion: string; host: string };
       checks: Array<{ name: string; status: string }>;
@@ -21,7 +21,8 @@ describe('sagekit doctor', () => {
       ['fifo', 'ok'],
     ]);
     expect(report.ok).toBe(true);
-  });
+    // A bound for hang detection on a loaded machine, not a timing.
+  }, 300_000);
 
   it('an engine that does not answer: exit 3, saying what was tried and how to start one', async () => {
     const r = await runCli(['doctor', '--engine-host', 'unix:///nonexistent/docker.sock']);
