@@ -54,3 +54,33 @@ export async function exitCodeOf(container: Docker.Container, outputEnded?: Prom
   const early = outputEnded ? exitCodeAfterOutput(container, outputEnded).then((code) => code ?? waited) : waited;
   return Promise.race([waited, early]);
 }
+
+/** Errors of a connection that died, rather than an engine that refused. */
+function connectionLost(error: unknown): boolean {
+  return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ENOENT/i.test(`${(error as Error).message} ${(error as { code?: string }).code ?? ''}`);
+}
+
+/**
+ * Starts a container. The engine may start it and then lose the connection before it answers
+ * (its API service restarted at that moment: FAULTS 4); then the container is asked about, for
+ * up to `graceMs` while the service comes back, and a container that did start counts as started.
+ */
+export async function startContainer(container: Docker.Container, graceMs = 30_000): Promise<void> {
+  try {
+    await container.start();
+  } catch (error) {
+    if (!connectionLost(error)) throw error;
+    for (const deadline = Date.now() + graceMs; Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const state = await container.inspect().then(
+        (i) => i.State,
+        () => undefined,
+      );
+      if (!state) continue; // the service is not back yet
+      // Started (or already ended) counts; still "created" means the start was lost with the connection.
+      if (state.Status !== 'created' || state.Running) return;
+      throw error;
+    }
+    throw error;
+  }
+}

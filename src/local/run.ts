@@ -25,7 +25,7 @@ import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js
 import type { StagedInputs } from './data/stage-inputs.js';
 import { writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
-import { exitCodeOf, openOutput, type OutputMode, type OutputStream } from './container-io.js';
+import { exitCodeOf, openOutput, startContainer, type OutputMode, type OutputStream } from './container-io.js';
 import { isLibpod } from './engine/libpod.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
 import { assertGpuSupport } from './engine/gpu.js';
@@ -413,7 +413,7 @@ export class LocalRun {
     // second after the exit). Docker: followed logs, which keep stdout and stderr in order.
     const early = (await attachFirst) ? await Promise.all(this.hosts.map((host) => this.attach(host, 'attach'))) : undefined;
     // All hosts start together, as SageMaker's instances do (their names already resolve).
-    await Promise.all(this.hosts.map((host) => host.container!.start())).catch(async (error: unknown) => {
+    await Promise.all(this.hosts.map((host) => startContainer(host.container!))).catch(async (error: unknown) => {
       // Nothing ran, so there is nothing to package (no "Uploading", no empty model.tar.gz).
       this.doc = { ...this.doc, TrainingStartTime: undefined };
       throw await explainStartFailure(error, this.hosts[0]!.container!);

@@ -48,6 +48,9 @@ it.skipIf(!hasPodman)(
     const file = ws.job(name, script, { local: { pull: 'never', stopGracePeriodSeconds: 3, engineHost: `unix://${socket}` } });
     const cli = startCli(['train', '--config', file, '--job-name', name], ws.env);
     await cli.waitFor(/ready/);
+    // Mid-job: the output is attached before the start, so "ready" can arrive before the start's
+    // own answer; a second later the start is long done and only the job is in flight.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await stopService();
     await startService();
     // Before the fix the CLI waited forever (record Training) although the container had exited 0.

@@ -92,6 +92,9 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, s
       throw new SagekitError(`deploy of ${name} interrupted; the endpoint was removed`, { exitCode: 130 });
     }
     if (exited || Date.now() > deadline) {
+      // The process may have recorded why it failed just before it exited, after our read above.
+      const last = exited ? await readEndpointDescribe(paths).catch(() => undefined) : undefined;
+      if (last?.EndpointStatus === 'Failed') throw new EndpointError({ endpointName: name, status: 'Failed', failureReason: last.FailureReason });
       const output = (await readFile(paths.serverLog, 'utf8').catch(() => '')).trim().split('\n').slice(-10).join('\n');
       if (!exited) child.kill('SIGTERM');
       await rm(paths.dir, { recursive: true, force: true });
