@@ -52,6 +52,13 @@ export async function removeLabelledResources(docker: Docker, label: string): Pr
       .remove({ force: true, v: true })
       .catch(() => undefined);
   }
+  // Another process may be removing the same containers (its removal wins, ours is refused):
+  // wait, bounded, until they are gone, so callers can rely on "removed" meaning removed.
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const left = await docker.listContainers({ all: true, filters }).catch(() => []);
+    if (left.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   for (const info of await docker.listNetworks({ filters })) {
     await docker
       .getNetwork(info.Id)

@@ -41,8 +41,10 @@ describe('sagekit train output', () => {
     const before = new Set(detachedDirs());
     const started = await runCli(['train', jobFile('normal'), '--job-name', 'detached-1', '--no-wait'], { env, cwd: dir });
     expect(started.code, started.stderr).toBe(0);
-    const waited = await runCli(['stop', 'detached-1', '--wait'], { env });
-    expect(waited.code).toBe(0);
+    // `logs --follow` returns when the job has ended.
+    const followed = await runCli(['logs', 'detached-1', '--follow'], { env, timeoutMs: 120_000 });
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toContain('epoch=3 train_loss=0.125');
     // The runner removes its folder right after the job ends; give it a moment (hang detection only).
     for (let i = 0; i < 100 && detachedDirs().some((d) => !before.has(d)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(detachedDirs().filter((d) => !before.has(d))).toEqual([]);
