@@ -81,13 +81,8 @@ export async function writeAtomic(file: string, content: string): Promise<void> 
 
 /** Reads a job's describe document, or undefined when there is no such record. */
 export async function readDescribe(paths: JobPaths): Promise<DescribeTrainingJobResponse | undefined> {
-  let text: string;
-  try {
-    text = await readFile(paths.describe, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readIfExists(paths.describe);
+  if (text === undefined) return undefined;
   try {
     return reviveDescribe(text);
   } catch (error) {
@@ -105,9 +100,24 @@ export function writeDescribe(paths: JobPaths, describe: DescribeTrainingJobResp
 }
 
 /** Names of every recorded job. */
-export async function listJobNames(stateDir: string): Promise<string[]> {
+export function listJobNames(stateDir: string): Promise<string[]> {
+  return listFolders(path.join(stateDir, 'jobs'));
+}
+
+/** A file's text, or undefined when it does not exist (other errors are thrown). */
+export async function readIfExists(file: string): Promise<string | undefined> {
   try {
-    return (await readdir(path.join(stateDir, 'jobs'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Names of the folders in `dir` (none when it does not exist): the records of a store. */
+export async function listFolders(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -8,11 +8,10 @@
  *   endpoints/<name>/server.log     the endpoint process's own stderr
  *   endpoints/<name>/model/         model.tar.gz extracted, mounted as /opt/ml/model
  */
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import type { DeployRequests } from '../../deploy/requests.js';
-import { writeAtomic } from '../record.js';
+import { listFolders, readIfExists, writeAtomic } from '../record.js';
 
 /** Settings of a local endpoint that have no place in the requests. */
 export interface LocalEndpointSettings {
@@ -75,13 +74,8 @@ export class EndpointPaths {
 
 /** Reads an endpoint's describe document (dates revived), or undefined when there is no record. */
 export async function readEndpointDescribe(paths: EndpointPaths): Promise<LocalEndpointDescribe | undefined> {
-  let text: string;
-  try {
-    text = await readFile(paths.describe, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readIfExists(paths.describe);
+  if (text === undefined) return undefined;
   const doc = JSON.parse(text) as LocalEndpointDescribe & Record<string, unknown>;
   for (const field of ['CreationTime', 'LastModifiedTime'] as const) {
     if (typeof doc[field] === 'string') doc[field] = new Date(doc[field]);
@@ -95,11 +89,6 @@ export function writeEndpointDescribe(paths: EndpointPaths, doc: LocalEndpointDe
 }
 
 /** Names of every recorded endpoint. */
-export async function listEndpointNames(stateDir: string): Promise<string[]> {
-  try {
-    return (await readdir(path.join(stateDir, 'endpoints'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+export function listEndpointNames(stateDir: string): Promise<string[]> {
+  return listFolders(path.join(stateDir, 'endpoints'));
 }
