@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^src/estimator/' },
     },
     {
+      name: 'dockerode-only-in-engine',
+      severity: 'error',
+      comment: 'The engine layer (src/local/engine/) is the only code that knows the Docker client library; the rest uses its clients.',
+      from: { path: '^src/', pathNot: '^src/local/engine/' },
+      to: { path: 'node_modules/(@types/)?(dockerode|docker-modem)/' },
+    },
+    {
       name: 'core-not-into-backends',
       severity: 'error',
       comment: 'Helpers at the bottom (util, archive, s3) know nothing of the layers above.',

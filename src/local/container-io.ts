@@ -2,11 +2,10 @@
  * Reading a container's output and exit: attached before the start or logs followed after, and
  * the exit code from whichever of the engine's wait and inspect answers first.
  */
-import type Docker from 'dockerode';
+import type { EngineContainer, OutputStream } from './engine/types.js';
 import { waitForExit } from './exit-watch.js';
 
-/** A container's multiplexed output stream. */
-export type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
+export type { OutputStream } from './engine/types.js';
 
 /** How a container's output is read: attached before it starts, or its logs followed after. */
 export type OutputMode = 'attach' | 'logs';
@@ -16,14 +15,12 @@ export type OutputMode = 'attach' | 'logs';
  * exits. Attach before the start (nothing is missed and nothing races the start), follow logs
  * after it (they replay everything printed so far).
  */
-export async function openOutput(container: Docker.Container, how: OutputMode = 'logs'): Promise<OutputStream> {
-  const stream =
-    how === 'attach' ? container.attach({ stream: true, stdout: true, stderr: true }) : container.logs({ follow: true, stdout: true, stderr: true });
-  return (await stream) as unknown as OutputStream;
+export function openOutput(container: EngineContainer, how: OutputMode = 'logs'): Promise<OutputStream> {
+  return how === 'attach' ? container.attach() : container.followLogs();
 }
 
 /** The exit code recorded by the engine once the container has finished; undefined while it has not. */
-async function finishedExitCode(container: Docker.Container): Promise<number | undefined> {
+async function finishedExitCode(container: EngineContainer): Promise<number | undefined> {
   const state = await container.inspect().then(
     (i) => i.State,
     () => undefined,
@@ -33,7 +30,7 @@ async function finishedExitCode(container: Docker.Container): Promise<number | u
 }
 
 /** After the output ended: the exit code from inspect, asked a few times (0.5 s), else undefined. */
-async function exitCodeAfterOutput(container: Docker.Container, outputEnded: Promise<void>): Promise<number | undefined> {
+async function exitCodeAfterOutput(container: EngineContainer, outputEnded: Promise<void>): Promise<number | undefined> {
   await outputEnded;
   for (let attempt = 0; attempt < 20; attempt++) {
     const code = await finishedExitCode(container);
@@ -49,7 +46,7 @@ async function exitCodeAfterOutput(container: Docker.Container, outputEnded: Pro
  * has ended, inspect is asked too and the first answer wins — Podman's wait answers 0.25–1 s
  * after the exit (it polls), its inspect at once.
  */
-export async function exitCodeOf(container: Docker.Container, outputEnded?: Promise<void>): Promise<number> {
+export async function exitCodeOf(container: EngineContainer, outputEnded?: Promise<void>): Promise<number> {
   const waited = waitForExit(container);
   const early = outputEnded ? exitCodeAfterOutput(container, outputEnded).then((code) => code ?? waited) : waited;
   return Promise.race([waited, early]);
@@ -65,7 +62,7 @@ function connectionLost(error: unknown): boolean {
  * (its API service restarted at that moment: FAULTS 4); then the container is asked about, for
  * up to `graceMs` while the service comes back, and a container that did start counts as started.
  */
-export async function startContainer(container: Docker.Container, graceMs = 30_000): Promise<void> {
+export async function startContainer(container: EngineContainer, graceMs = 30_000): Promise<void> {
   try {
     await container.start();
   } catch (error) {

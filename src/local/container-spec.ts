@@ -3,15 +3,10 @@
  * host name and its fixed address on the job network, the other hosts in its hosts file, bind
  * mounts, labels, and GPUs the way each engine takes them.
  */
-import type Docker from 'dockerode';
 import type { EngineKind } from './engine/info.js';
+import type { Bind, ContainerSpec, HostConfigSpec } from './engine/types.js';
 
-/** A bind mount of a host path into the container. */
-export interface Bind {
-  source: string;
-  target: string;
-  readOnly?: boolean;
-}
+export type { Bind } from './engine/types.js';
 
 /** Everything {@link containerSpec} needs to know about one host. */
 export interface HostContainerInput {
@@ -38,7 +33,7 @@ export interface HostContainerInput {
 }
 
 /** GPU access: Docker's device requests (nvidia-container-toolkit), Podman's CDI device names. */
-export function gpuHostConfig(kind: EngineKind): Partial<Docker.HostConfig> {
+export function gpuHostConfig(kind: EngineKind): HostConfigSpec {
   if (kind === 'podman') return { Devices: [{ PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: '' }] };
   return { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']], DeviceIDs: [], Options: {} }] };
 }
@@ -48,7 +43,7 @@ function bindText(bind: Bind): string {
 }
 
 /** The create request of one host's container. */
-export function containerSpec(input: HostContainerInput): Docker.ContainerCreateOptions {
+export function containerSpec(input: HostContainerInput): ContainerSpec {
   const { addresses, network } = input;
   return {
     name: input.name,

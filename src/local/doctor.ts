@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type Docker from 'dockerode';
 import { sleep } from '../util/sleep.js';
 import { JobEvents } from '../events.js';
 import { containerSpec } from './container-spec.js';
 import { Socket } from 'node:net';
 import { makeFifo, waitForReader } from './data/fifo.js';
-import type { Engine } from './engine/connect.js';
+import type { ContainerSpec, Engine } from './engine/types.js';
 import { createJobNetwork } from './engine/networks.js';
 import { buildImage } from './image.js';
 import { MANAGED_LABEL } from './leftovers.js';
@@ -51,10 +50,10 @@ interface Started {
   remove(): Promise<void>;
 }
 
-async function startContainer(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<Started> {
-  const container = await docker.createContainer(spec);
+async function startContainer(engine: Engine, spec: ContainerSpec): Promise<Started> {
+  const container = await engine.containers.create(spec);
   const remove = () =>
-    container.remove({ force: true }).then(
+    container.remove().then(
       () => undefined,
       () => undefined,
     );
@@ -65,8 +64,8 @@ async function startContainer(docker: Docker, spec: Docker.ContainerCreateOption
     throw error;
   }
   const done = (async () => {
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    const { StatusCode } = await container.wait();
+    const logs = await container.readLogs();
     // Multiplexed frames: 8-byte headers before each chunk; the text is what remains readable.
     return { code: StatusCode, output: logs.toString('utf8').replace(/[\u0000-\u0008]/g, '') };
   })();
@@ -74,8 +73,8 @@ async function startContainer(docker: Docker, spec: Docker.ContainerCreateOption
 }
 
 /** Runs a container to its end and returns its output; it is removed whatever happens. */
-async function runToEnd(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<{ code: number; output: string }> {
-  const started = await startContainer(docker, spec);
+async function runToEnd(engine: Engine, spec: ContainerSpec): Promise<{ code: number; output: string }> {
+  const started = await startContainer(engine, spec);
   try {
     return await started.done;
   } finally {
@@ -83,25 +82,22 @@ async function runToEnd(docker: Docker, spec: Docker.ContainerCreateOptions): Pr
   }
 }
 
-async function checkBuild(docker: Docker): Promise<string> {
+async function checkBuild(engine: Engine): Promise<string> {
   const context = mkdtempSync(path.join(tmpdir(), 'sagekit-doctor-'));
   const tag = `localhost/sagekit-doctor:${process.pid}`;
   try {
     writeFileSync(path.join(context, 'hello.txt'), 'hello\n');
     writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-    await buildImage(docker, tag, context, undefined, new JobEvents());
+    await buildImage(engine, tag, context, undefined, new JobEvents());
     return 'built a FROM scratch image through the engine API';
   } finally {
     rmSync(context, { recursive: true, force: true });
-    await docker
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => undefined);
+    await engine.images.remove(tag).catch(() => undefined);
   }
 }
 
-async function checkNetwork(docker: Docker, image: string): Promise<string> {
-  const network = await createJobNetwork(docker, { name: `sagekit-doctor-${process.pid}`, labels, internal: false, hosts: 2 });
+async function checkNetwork(engine: Engine, image: string): Promise<string> {
+  const network = await createJobNetwork(engine.networks, { name: `sagekit-doctor-${process.pid}`, labels, internal: false, hosts: 2 });
   const hostNames = ['algo-1', 'algo-2'];
   const spec = (index: number, script: string) =>
     containerSpec({
@@ -121,9 +117,9 @@ async function checkNetwork(docker: Docker, image: string): Promise<string> {
   let listener: Started | undefined;
   try {
     // algo-2 listens (started first); algo-1 connects by name, as a distributed job's workers do.
-    listener = await startContainer(docker, spec(1, 'nc -l -p 7777'));
+    listener = await startContainer(engine, spec(1, 'nc -l -p 7777'));
     const sender = await runToEnd(
-      docker,
+      engine,
       spec(0, 'i=0; while [ $i -lt 60 ]; do echo from-algo-1 | nc -w 2 algo-2 7777 && exit 0; i=$((i+1)); sleep 0.5; done; exit 1'),
     );
     // The listener ends once the sender's connection closes; bounded, in case it never came.
@@ -138,7 +134,7 @@ async function checkNetwork(docker: Docker, image: string): Promise<string> {
   }
 }
 
-async function checkFifo(docker: Docker, image: string): Promise<string> {
+async function checkFifo(engine: Engine, image: string): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-doctor-fifo-'));
   let reader: Started | undefined;
   try {
@@ -146,7 +142,7 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
     const fifo = path.join(dir, 'train_0');
     await makeFifo(fifo);
     const name = `sagekit-doctor-fifo-${process.pid}`;
-    reader = await startContainer(docker, {
+    reader = await startContainer(engine, {
       ...containerSpec({
         name,
         image,
@@ -177,17 +173,8 @@ async function checkFifo(docker: Docker, image: string): Promise<string> {
 
 /** Runs every check; those that need a shell image are skipped without one. */
 export async function runEngineChecks(engine: Engine, image: string | undefined): Promise<CheckResult[]> {
-  const { docker } = engine;
-  const results = [await runCheck('build', () => checkBuild(docker))];
-  const hasImage = image
-    ? await docker
-        .getImage(image)
-        .inspect()
-        .then(
-          () => true,
-          () => false,
-        )
-    : false;
+  const results = [await runCheck('build', () => checkBuild(engine))];
+  const hasImage = image ? await engine.images.exists(image) : false;
   const skip = (name: string): CheckResult => ({
     name,
     status: 'skipped',
@@ -197,7 +184,7 @@ export async function runEngineChecks(engine: Engine, image: string | undefined)
     results.push(skip('network'), engine.local ? skip('fifo') : { name: 'fifo', status: 'skipped', detail: 'the engine is remote: bind mounts name its disk' });
     return results;
   }
-  results.push(await runCheck('network', () => checkNetwork(docker, image!)));
-  results.push(await runCheck('fifo', () => checkFifo(docker, image!)));
+  results.push(await runCheck('network', () => checkNetwork(engine, image!)));
+  results.push(await runCheck('fifo', () => checkFifo(engine, image!)));
   return results;
 }

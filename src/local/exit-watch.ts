@@ -8,7 +8,7 @@
  * connections, each call bounded, and whichever learns of the exit first wins. The loser is
  * aborted, so nothing keeps the job's process busy afterwards.
  */
-import type Docker from 'dockerode';
+import type { EngineContainer } from './engine/types.js';
 import { sleep } from '../util/sleep.js';
 
 /** How often the container is inspected while waiting: slow enough to cost nothing. */
@@ -17,10 +17,10 @@ const POLL_MS = 2000;
 const CALL_BOUND_MS = 10_000;
 
 /** Resolves with the container's exit code (-1 when the engine cannot say). */
-export async function waitForExit(container: Docker.Container): Promise<number> {
+export async function waitForExit(container: EngineContainer): Promise<number> {
   const done = new AbortController();
   try {
-    const waited = (container.wait({ abortSignal: done.signal }) as Promise<{ StatusCode: number }>).then(
+    const waited = container.wait({ signal: done.signal }).then(
       (result) => result.StatusCode,
       () => -1,
     );
@@ -34,12 +34,12 @@ export async function waitForExit(container: Docker.Container): Promise<number> 
 }
 
 /** Inspects until the container has exited; -1 when aborted first. */
-async function pollForExit(container: Docker.Container, signal: AbortSignal): Promise<number> {
+async function pollForExit(container: EngineContainer, signal: AbortSignal): Promise<number> {
   for (let delay = 100; !signal.aborted; delay = Math.min(POLL_MS, delay * 2)) {
     await sleep(delay, signal);
     if (signal.aborted) break;
     const bound = AbortSignal.any([signal, AbortSignal.timeout(CALL_BOUND_MS)]);
-    const state = await container.inspect({ abortSignal: bound }).then(
+    const state = await container.inspect({ signal: bound }).then(
       (info) => info.State,
       () => undefined,
     );

@@ -50,7 +50,7 @@ async function recordOrphan(paths: JobPaths, doc: DescribeTrainingJobResponse, e
     : { ...transition(doc, 'Failed', reason, now, 'Failed'), FailureReason: reason, TrainingEndTime: now };
   await import('./engine/connect.js')
     .then(({ connectEngine }) => connectEngine(engineHost))
-    .then((engine) => removeJobResources(engine.docker, paths.name))
+    .then((engine) => removeJobResources(engine, paths.name))
     .catch(() => undefined);
   await removePartialArtifacts(doc);
   await writeDescribe(paths, ended);
@@ -79,7 +79,7 @@ export async function requestStop(paths: JobPaths, engineHost?: string): Promise
   // The engine client loads only here: describe, logs and list read the record alone.
   const { connectEngine } = await import('./engine/connect.js');
   const engine = await connectEngine(engineHost);
-  await removeJobResources(engine.docker, paths.name);
+  await removeJobResources(engine, paths.name);
   await writeDescribe(paths, transition(doc, 'Stopped', 'Training job stopped', new Date(), 'Stopped'));
 }
 

@@ -4,11 +4,13 @@
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type Docker from 'dockerode';
 import * as tar from 'tar';
 import { UsageError } from '../errors.js';
 import type { JobEvents } from '../events.js';
-import { engineCommand } from './engine/info.js';
+import type { Engine, ProgressEvent } from './engine/types.js';
+
+/** What the image functions need of an engine. */
+export type ImageEngine = Pick<Engine, 'images' | 'cliName'>;
 
 /** Options of {@link ensureImage}. */
 export interface ImageOptions {
@@ -28,41 +30,14 @@ export class ImageError extends Error {
   }
 }
 
-interface ProgressEvent {
-  stream?: string;
-  status?: string;
-  id?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-  progressDetail?: { current?: number; total?: number };
-}
-
-function follow(docker: Docker, stream: NodeJS.ReadableStream, onEvent: (event: ProgressEvent) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null, output: ProgressEvent[]) => {
-        const failed = error?.message ?? output.find((o) => o.error)?.error;
-        if (failed) reject(new ImageError(failed));
-        else resolve();
-      },
-      onEvent,
-    );
-  });
-}
-
-async function imageExists(docker: Docker, image: string): Promise<boolean> {
-  try {
-    await docker.getImage(image).inspect();
-    return true;
-  } catch {
-    return false;
-  }
+async function follow(engine: ImageEngine, stream: NodeJS.ReadableStream, onEvent: (event: ProgressEvent) => void): Promise<void> {
+  const failed = await engine.images.followProgress(stream, onEvent);
+  if (failed) throw new ImageError(failed);
 }
 
 /** Builds `image` from `context` (a directory with a Dockerfile), streaming the build output as info events. */
 export async function buildImage(
-  docker: Docker,
+  engine: ImageEngine,
   image: string,
   context: string,
   buildArgs: Record<string, string> | undefined,
@@ -77,15 +52,9 @@ export async function buildImage(
   }
   events.emit('info', `building ${image} from ${dir}`);
   const contextStream = tar.c({ cwd: dir, portable: true }, ['.']);
-  const stream = await docker.buildImage(contextStream as unknown as NodeJS.ReadableStream, {
-    t: image,
-    // Intermediate containers go also when a step fails (Podman keeps `<name>-working-container` otherwise).
-    rm: true,
-    forcerm: true,
-    ...(buildArgs && Object.keys(buildArgs).length ? { buildargs: buildArgs } : {}),
-  });
+  const stream = await engine.images.build(contextStream as unknown as NodeJS.ReadableStream, { tag: image, ...(buildArgs && { buildArgs }) });
   let steps = 0;
-  await follow(docker, stream, (event) => {
+  await follow(engine, stream, (event) => {
     const text = event.stream?.trimEnd();
     if (!text) return;
     if (/^STEP \d+|^Step \d+/.test(text)) steps++;
@@ -115,11 +84,11 @@ function withOfflineBaseHint(error: Error, buildArgs: Record<string, string> | u
  * (Docker), else layers finished out of layers seen (Podman's compatible API sends only
  * per-layer states for fast pulls).
  */
-export async function pullImage(docker: Docker, image: string, events: JobEvents): Promise<void> {
+export async function pullImage(engine: ImageEngine, image: string, events: JobEvents): Promise<void> {
   events.emit('info', `pulling ${image}`);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.pull(image);
+    stream = await engine.images.pull(image);
   } catch (error) {
     throw new ImageError(`cannot pull ${image}: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -138,7 +107,7 @@ export async function pullImage(docker: Docker, image: string, events: JobEvents
       : { loaded: finished, total: layers.size, unit: 'layers' as const };
     events.emit('progress', { kind: 'pull', label: image, ...progress, ...(done && { done }) });
   };
-  await follow(docker, stream, (event) => {
+  await follow(engine, stream, (event) => {
     if (!event.id || !event.status || event.status.startsWith('Pulling from')) return;
     const layer = layers.get(event.id) ?? { current: 0, total: 0, finished: false };
     // Docker also sends byte counts while extracting; only the download's count toward progress.
@@ -159,21 +128,21 @@ export async function pullImage(docker: Docker, image: string, events: JobEvents
 }
 
 /** Makes `image` available on the engine according to the options. */
-export async function ensureImage(docker: Docker, image: string, options: ImageOptions): Promise<void> {
-  if (options.buildContext) return buildImage(docker, image, options.buildContext, options.buildArgs, options.events, options.onBuildLine);
+export async function ensureImage(engine: ImageEngine, image: string, options: ImageOptions): Promise<void> {
+  if (options.buildContext) return buildImage(engine, image, options.buildContext, options.buildArgs, options.events, options.onBuildLine);
   const policy = options.pull ?? 'missing';
-  if (policy !== 'always' && (await imageExists(docker, image))) return;
+  if (policy !== 'always' && (await engine.images.exists(image))) return;
   if (policy === 'never') {
     throw new ImageError(`image ${image} is not on this machine and pull is "never"; build it (local.buildContext / --build) or allow pulling`);
   }
   try {
-    await pullImage(docker, image, options.events);
+    await pullImage(engine, image, options.events);
   } catch (error) {
-    if (policy === 'always' && (await imageExists(docker, image))) {
+    if (policy === 'always' && (await engine.images.exists(image))) {
       options.events.warnOnce(`could not pull ${image}, using the local copy: ${(error as Error).message}`);
       return;
     }
-    const cli = await engineCommand(docker);
+    const cli = await engine.cliName();
     throw new ImageError(
       `${(error as Error).message}. If the image is yours, build it first (${cli} build -t ${image} DIR, or local.buildContext / --build DIR); a registry may need a login (${cli} login)`,
     );

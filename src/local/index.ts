@@ -73,5 +73,5 @@ export async function stopLocalJob(name: string, options: LocalStoreOptions = {}
 export async function cleanupLeftovers(options: { engineHost?: string } = {}): Promise<number> {
   const { connectEngine } = await import('./engine/connect.js');
   const engine = await connectEngine(options.engineHost);
-  return removeLeftovers(engine.docker);
+  return removeLeftovers(engine);
 }

@@ -11,8 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type Docker from 'dockerode';
 import type { LogLine } from '../events.js';
+import type { ContainerClient, EngineContainer } from './engine/types.js';
 import { LineSplitter } from './line-splitter.js';
 import { writeAtomic } from './record.js';
 
@@ -21,12 +21,12 @@ const READ_BOUND_MS = 120_000;
 const DEMUX_CHUNK = 16 * 1024;
 
 /** Every line the exited container printed, in order; undefined when the engine could not say. */
-export async function readCompleteLog(docker: Docker, container: Docker.Container, host: string): Promise<LogLine[] | undefined> {
+export async function readCompleteLog(containers: ContainerClient, container: EngineContainer, host: string): Promise<LogLine[] | undefined> {
   const lines: LogLine[] = [];
   const signal = AbortSignal.timeout(READ_BOUND_MS);
   try {
     // The whole log at once (not followed: following an exited container replays the same lossy stream).
-    const whole = (await container.logs({ follow: false, stdout: true, stderr: true, abortSignal: signal })) as unknown as Buffer;
+    const whole = await container.readLogs({ signal });
     const now = Date.now();
     const splitter = (kind: 'stdout' | 'stderr') => new LineSplitter((message) => lines.push({ host, message, timestamp: now, stream: kind }));
     const stdout = splitter('stdout');
@@ -35,7 +35,7 @@ export async function readCompleteLog(docker: Docker, container: Docker.Containe
     const chunks: Buffer[] = [];
     for (let offset = 0; offset < whole.length; offset += DEMUX_CHUNK) chunks.push(whole.subarray(offset, offset + DEMUX_CHUNK));
     const stream = Readable.from(chunks);
-    docker.modem.demuxStream(stream, stdout, stderr);
+    containers.demux(stream, stdout, stderr);
     await finished(stream);
     await Promise.all([stdout, stderr].map((s) => new Promise<void>((resolve) => s.end(resolve))));
     return lines;

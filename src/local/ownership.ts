@@ -7,8 +7,8 @@
  */
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type Docker from 'dockerode';
 import type { JobEvents } from '../events.js';
+import type { ContainerClient } from './engine/types.js';
 import { MANAGED_LABEL } from './leftovers.js';
 
 /** The first file under `dir` (itself included) not owned by `uid`, if any. */
@@ -27,7 +27,7 @@ export async function foreignFile(dir: string, uid: number): Promise<string | un
 
 /** What {@link handBackOwnership} needs. */
 export interface OwnershipOptions {
-  docker: Docker;
+  containers: ContainerClient;
   /** An image present on the engine (the job's), run with `chown` as its entrypoint. */
   image: string;
   /** Host folders (the job's host trees) whose contents must end up the user's. */
@@ -50,7 +50,7 @@ export async function handBackOwnership(options: OwnershipOptions): Promise<void
   const targets = options.dirs.map((_, i) => `/sagekit-owned/${i}`);
   const hint = `remove or take them with: sudo chown -R ${uid}:${gid} ${options.dirs.join(' ')}`;
   try {
-    const container = await options.docker.createContainer({
+    const container = await options.containers.create({
       Image: options.image,
       Entrypoint: ['chown', '-R', `${uid}:${gid}`, ...targets],
       Cmd: [],
@@ -60,13 +60,13 @@ export async function handBackOwnership(options: OwnershipOptions): Promise<void
     });
     try {
       await container.start();
-      const { StatusCode } = (await container.wait()) as { StatusCode: number };
+      const { StatusCode } = await container.wait();
       if (StatusCode !== 0)
         options.events.warnOnce(
           `some files the job's containers wrote (such as ${foreign}) are not yours and chown failed in ${options.image} (exit ${StatusCode}); ${hint}`,
         );
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      await container.remove().catch(() => undefined);
     }
   } catch (error) {
     options.events.warnOnce(

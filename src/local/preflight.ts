@@ -14,14 +14,14 @@ import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import type Docker from 'dockerode';
 import type { LocalRunSettings } from '../backend.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { fileUriToPath, isFileUri } from '../s3/uri.js';
 import { closest } from '../util/suggest.js';
+import type { ImageClient } from './engine/types.js';
 
 /** Runs every check; throws the first problem found. */
-export async function preflightLocalJob(request: CreateTrainingJobRequest, settings: LocalRunSettings, docker: Docker, jobDir: string): Promise<void> {
+export async function preflightLocalJob(request: CreateTrainingJobRequest, settings: LocalRunSettings, images: ImageClient, jobDir: string): Promise<void> {
   refuseColon('the job record folder', jobDir, 'set another state directory (--state-dir or SAGEKIT_STATE_DIR)');
   const output = request.OutputDataConfig?.S3OutputPath;
   if (output && isFileUri(output)) await checkWritable('outputPath', fileUriToPath(output));
@@ -45,16 +45,7 @@ export async function preflightLocalJob(request: CreateTrainingJobRequest, setti
     return;
   }
   const image = request.AlgorithmSpecification?.TrainingImage ?? '';
-  if (
-    settings.pull === 'never' &&
-    !(await docker
-      .getImage(image)
-      .inspect()
-      .then(
-        () => true,
-        () => false,
-      ))
-  ) {
+  if (settings.pull === 'never' && !(await images.exists(image))) {
     throw new EnvironmentError(
       `image ${image} is not on this machine and pull is "never"`,
       `build it (podman build -t ${image} DIR, or local.buildContext / --build DIR) or allow pulling (local.pull: missing)`,

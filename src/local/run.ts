@@ -9,7 +9,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SecondaryStatus, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type Docker from 'dockerode';
 import type { LocalRunSettings, StartContext } from '../backend.js';
 import { SagekitError } from '../errors.js';
 import type { JobEvents, LogLine, MetricSample } from '../events.js';
@@ -24,11 +23,10 @@ import { saveArtifacts } from './data/uncompressed.js';
 import { createCheckpointSync, type CheckpointSync } from './data/checkpoints.js';
 import type { StagedInputs } from './data/stage-inputs.js';
 import { writeHostTree } from './config-files.js';
-import { connectEngine, type Engine } from './engine/connect.js';
+import { connectEngine } from './engine/connect.js';
+import type { Engine, EngineContainer } from './engine/types.js';
 import { exitCodeOf, openOutput, startContainer, type OutputMode, type OutputStream } from './container-io.js';
-import { isLibpod } from './engine/libpod.js';
 import { createJobNetwork, type JobNetwork } from './engine/networks.js';
-import { assertGpuSupport } from './engine/gpu.js';
 import type { EngineKind } from './engine/info.js';
 import { containerSpec, type Bind } from './container-spec.js';
 import { handBackOwnership } from './ownership.js';
@@ -60,7 +58,7 @@ interface HostRun {
   name: string;
   instanceType: string;
   dir: string;
-  container?: Docker.Container;
+  container?: EngineContainer;
   exitCode?: number;
   lastLines: string[];
   /** The output stream, closed by us if the engine does not end it when the container exits. */
@@ -139,9 +137,9 @@ export class LocalRun {
     if (await readDescribe(paths)) await claimJobName(paths); // refused at once, before the engine is asked
     const engine = await connectEngine(settings.engineHost);
     if (!engine.local) assertRunnableRemotely(request, engine.host);
-    const gpu = clusterHosts(request).some((h) => h.instanceType === 'local_gpu') ? await assertGpuSupport(engine.docker) : undefined;
-    await preflightLocalJob(request, settings, engine.docker, paths.dir);
-    await cleanupLeftovers(engine.docker).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
+    const gpu = clusterHosts(request).some((h) => h.instanceType === 'local_gpu') ? await engine.assertGpuSupport() : undefined;
+    await preflightLocalJob(request, settings, engine.images, paths.dir);
+    await cleanupLeftovers(engine).catch((error: unknown) => events.warnOnce(`could not clean up old sagekit containers: ${(error as Error).message}`));
     await claimJobName(paths);
     await writeFile(paths.owner, JSON.stringify({ pid: process.pid }));
     for (const warning of unsupportedFieldWarnings(request)) events.warnOnce(warning);
@@ -187,7 +185,7 @@ export class LocalRun {
     await Promise.all(
       this.hosts.map(async (host) => {
         if (!host.container || host.exitCode !== undefined) return;
-        await host.container.kill({ signal }).catch(() => undefined);
+        await host.container.kill(signal).catch(() => undefined);
       }),
     );
   }
@@ -246,7 +244,7 @@ export class LocalRun {
 
   private async prepareImage(): Promise<void> {
     const image = this.request.AlgorithmSpecification!.TrainingImage!;
-    await ensureImage(this.engine.docker, image, {
+    await ensureImage(this.engine, image, {
       ...(this.settings.pull && { pull: this.settings.pull }),
       ...(this.settings.buildContext && { buildContext: this.settings.buildContext }),
       ...(this.settings.buildArgs && { buildArgs: this.settings.buildArgs }),
@@ -295,7 +293,7 @@ export class LocalRun {
     if (isolated && this.hosts.length === 1) return 'none';
     // Unique per run: a crashed run's network must never collide with a new one.
     const name = `sagekit-${this.name}-${process.pid}`.slice(0, 100);
-    this.network = await createJobNetwork(this.engine.docker, { name, labels: this.labels(), internal: isolated, hosts: this.hosts.length });
+    this.network = await createJobNetwork(this.engine.networks, { name, labels: this.labels(), internal: isolated, hosts: this.hosts.length });
     this.hostAddresses = this.network.addresses;
     return name;
   }
@@ -309,7 +307,7 @@ export class LocalRun {
     };
   }
 
-  private async createContainer(host: HostRun, network: string, env: string[]): Promise<Docker.Container> {
+  private async createContainer(host: HostRun, network: string, env: string[]): Promise<EngineContainer> {
     const index = this.hosts.indexOf(host);
     const binds: Bind[] = [{ source: host.dir, target: '/opt/ml' }, ...(this.staged?.bindsFor(index) ?? [])];
     const checkpointPath = this.request.CheckpointConfig?.LocalPath;
@@ -330,9 +328,9 @@ export class LocalRun {
       cmd: command.Cmd,
       ...(command.Entrypoint && { entrypoint: command.Entrypoint }),
     });
-    if (this.engine.local) return this.engine.docker.createContainer(spec);
+    if (this.engine.local) return this.engine.containers.create(spec);
     // A remote engine cannot see this machine's folders: their contents go in through the API.
-    const container = await this.engine.docker.createContainer({ ...spec, HostConfig: { ...spec.HostConfig, Binds: [] } });
+    const container = await this.engine.containers.create({ ...spec, HostConfig: { ...spec.HostConfig, Binds: [] } });
     await uploadBinds(container, binds);
     return container;
   }
@@ -345,7 +343,7 @@ export class LocalRun {
       new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
     const stdout = splitter('stdout');
     const stderr = splitter('stderr');
-    this.engine.docker.modem.demuxStream(stream, stdout, stderr);
+    this.engine.containers.demux(stream, stdout, stderr);
     let ended = false;
     const endBoth = () => {
       if (ended) return;
@@ -394,7 +392,7 @@ export class LocalRun {
   }
 
   private async runContainers(): Promise<void> {
-    const attachFirst = isLibpod(this.engine.docker); // asked now, answered while the containers are created
+    const attachFirst = this.engine.isLibpod(); // asked now, answered while the containers are created
     const network = await this.createNetwork();
     const env = await containerEnvironment(this.request, this.region, this.settings.passAwsCredentials === true);
     await Promise.all(this.hosts.map(async (host) => (host.container = await this.createContainer(host, network, env))));
@@ -443,7 +441,7 @@ export class LocalRun {
         // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!, () => this.outputHeld);
         if (!this.engine.local) await this.collectRemote(host);
-        const complete = await readCompleteLog(this.engine.docker, host.container!, host.name);
+        const complete = await readCompleteLog(this.engine.containers, host.container!, host.name);
         if (complete && complete.length > host.received) this.recoverLines(host, complete);
         if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
@@ -541,7 +539,7 @@ export class LocalRun {
     await Promise.all(this.hosts.map((host) => host.removal ?? (host.container && removeContainer(host.container))));
     if (this.engine.local && this.hosts.some((h) => h.container)) {
       await handBackOwnership({
-        docker: this.engine.docker,
+        containers: this.engine.containers,
         image: this.request.AlgorithmSpecification!.TrainingImage!,
         dirs: this.hosts.map((h) => h.dir),
         jobName: this.name,
@@ -612,8 +610,8 @@ async function drainOutput(host: HostRun, finished: Promise<void>, held: () => b
 }
 
 /** Removes a container and its anonymous volumes; one already gone is fine. */
-function removeContainer(container: Docker.Container): Promise<void> {
-  return container.remove({ force: true, v: true }).then(
+function removeContainer(container: EngineContainer): Promise<void> {
+  return container.remove({ volumes: true }).then(
     () => undefined,
     () => undefined,
   );

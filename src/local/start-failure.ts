@@ -4,14 +4,14 @@
  * found in $PATH"), which would read as SageMaker's InternalServerError — AWS's fault. It is the
  * image's: this looks at the created container's PATH for a `train` and says which fix applies.
  */
-import type Docker from 'dockerode';
 import { SagekitError } from '../errors.js';
+import type { EngineContainer } from './engine/types.js';
 
 const NOT_RUNNABLE = /executable file not found|permission denied|no such file or directory/i;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The start error, or a {@link SagekitError} (a ClientError in the record) naming the fix. */
-export async function explainStartFailure(error: unknown, container: Docker.Container): Promise<unknown> {
+export async function explainStartFailure(error: unknown, container: EngineContainer): Promise<unknown> {
   const message = (error as Error).message ?? String(error);
   if (!NOT_RUNNABLE.test(message)) return error;
   const info = await container.inspect().catch(() => undefined);
@@ -34,15 +34,7 @@ export async function explainStartFailure(error: unknown, container: Docker.Cont
 }
 
 /** Mode bits of a file in a (created) container, undefined when it is not there. */
-async function fileMode(container: Docker.Container, file: string): Promise<number | undefined> {
-  try {
-    const response = (await container.infoArchive({ path: file })) as unknown as { headers: Record<string, string | undefined>; resume?: () => void };
-    response.resume?.();
-    const stat = response.headers['x-docker-container-path-stat'];
-    if (!stat) return undefined;
-    const parsed = JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) as { mode?: number; isDir?: boolean };
-    return parsed.isDir ? undefined : parsed.mode;
-  } catch {
-    return undefined;
-  }
+async function fileMode(container: EngineContainer, file: string): Promise<number | undefined> {
+  const stat = await container.statPath(file);
+  return stat?.isDir ? undefined : stat?.mode;
 }

@@ -30,9 +30,9 @@ describe('sagekit deploy / invoke / endpoints', () => {
   let jobName: string;
 
   beforeAll(async () => {
-    const { docker } = await connectEngine();
-    await buildImage(docker, IMAGE, path.join(ROOT, 'examples/linear-regression'), { BASE_IMAGE }, new JobEvents());
-    await buildImage(docker, NEVER_HEALTHY_IMAGE, path.join(ROOT, 'test/fixtures/never-healthy'), { BASE_IMAGE }, new JobEvents());
+    const engine = await connectEngine();
+    await buildImage(engine, IMAGE, path.join(ROOT, 'examples/linear-regression'), { BASE_IMAGE }, new JobEvents());
+    await buildImage(engine, NEVER_HEALTHY_IMAGE, path.join(ROOT, 'test/fixtures/never-healthy'), { BASE_IMAGE }, new JobEvents());
     const estimator = new Estimator({
       imageUri: IMAGE,
       instanceType: 'local',

@@ -22,8 +22,7 @@ export async function buildFaultImage(): Promise<void> {
   const context = mkdtempSync(path.join(tmpdir(), 'sagekit-fault-image-'));
   writeFileSync(path.join(context, 'Dockerfile'), 'ARG BASE_IMAGE=busybox:1.36\nFROM ${BASE_IMAGE}\nCOPY train /usr/local/bin/train\n');
   writeFileSync(path.join(context, 'train'), '#!/bin/sh\nexec sh -c "$FAULT_SCRIPT"\n', { mode: 0o755 });
-  const { docker } = await connectEngine();
-  await buildImage(docker, FAULT_IMAGE, context, { BASE_IMAGE }, new JobEvents());
+  await buildImage(await connectEngine(), FAULT_IMAGE, context, { BASE_IMAGE }, new JobEvents());
 }
 
 /** A scratch directory with a state dir, an env for the CLI, and job files. */

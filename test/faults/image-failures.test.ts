@@ -23,8 +23,7 @@ beforeAll(async () => {
   const context = mkdtempSync(path.join(tmpdir(), 'sagekit-noexec-'));
   writeFileSync(path.join(context, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY train /usr/local/bin/train\n');
   writeFileSync(path.join(context, 'train'), '#!/bin/sh\necho never runs\n', { mode: 0o644 });
-  const { docker } = await connectEngine();
-  await buildImage(docker, NOEXEC_IMAGE, context, { BASE_IMAGE }, new JobEvents());
+  await buildImage(await connectEngine(), NOEXEC_IMAGE, context, { BASE_IMAGE }, new JobEvents());
 });
 
 describe('a train the container cannot run (FAULTS 17)', () => {

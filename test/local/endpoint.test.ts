@@ -39,9 +39,9 @@ describe('local endpoints', () => {
   const predictors: Predictor[] = [];
 
   beforeAll(async () => {
-    const { docker } = await connectEngine();
-    await buildImage(docker, EXAMPLE_IMAGE, path.join(ROOT, 'examples/linear-regression'), { BASE_IMAGE }, new JobEvents());
-    await buildImage(docker, NEVER_HEALTHY_IMAGE, path.join(ROOT, 'test/fixtures/never-healthy'), { BASE_IMAGE }, new JobEvents());
+    const engine = await connectEngine();
+    await buildImage(engine, EXAMPLE_IMAGE, path.join(ROOT, 'examples/linear-regression'), { BASE_IMAGE }, new JobEvents());
+    await buildImage(engine, NEVER_HEALTHY_IMAGE, path.join(ROOT, 'test/fixtures/never-healthy'), { BASE_IMAGE }, new JobEvents());
     estimator = new Estimator({
       imageUri: EXAMPLE_IMAGE,
       instanceType: 'local',

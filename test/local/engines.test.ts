@@ -27,10 +27,10 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
   });
 
   it('job networks have the subnet sagekit chose, and two at once never share one', async () => {
-    const { docker } = await connectEngine();
+    const { docker, networks } = await connectEngine();
     const labels = { 'sagekit.test': String(process.pid) };
     const [a, b] = await Promise.all(
-      ['a', 'b'].map((n) => createJobNetwork(docker, { name: `sagekit-subnet-${n}-${process.pid}`, labels, internal: false, hosts: 3 })),
+      ['a', 'b'].map((n) => createJobNetwork(networks, { name: `sagekit-subnet-${n}-${process.pid}`, labels, internal: false, hosts: 3 })),
     );
     try {
       const subnet = async (name: string) =>
@@ -61,12 +61,12 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
   });
 
   it('a build whose base image cannot be pulled says how to build one offline (FAULTS 23)', async () => {
-    const { docker } = await connectEngine();
+    const engine = await connectEngine();
     const context = path.join(root, 'offline-build');
     mkdirSync(context, { recursive: true });
     // Nothing listens on port 1: the pull fails as it does without registry access.
     writeFileSync(path.join(context, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n');
-    const error = await buildImage(docker, 'localhost/sagekit-offline-base:test', context, { BASE_IMAGE: '127.0.0.1:1/nothing:1' }, new JobEvents()).catch(
+    const error = await buildImage(engine, 'localhost/sagekit-offline-base:test', context, { BASE_IMAGE: '127.0.0.1:1/nothing:1' }, new JobEvents()).catch(
       (e: unknown) => e,
     );
     expect((error as Error).message).toContain(
@@ -75,9 +75,9 @@ describe(`engine specifics (${process.env.SAGEKIT_TEST_ENGINE ?? 'detected engin
   });
 
   it("a missing image's hint names this engine's build command", async () => {
-    const { docker } = await connectEngine();
-    const { kind } = await engineInfo(docker);
-    const error = await ensureImage(docker, 'localhost/sagekit-no-such-image:none', { events: new JobEvents() }).catch((e: unknown) => e);
+    const engine = await connectEngine();
+    const { kind } = await engineInfo(engine.docker);
+    const error = await ensureImage(engine, 'localhost/sagekit-no-such-image:none', { events: new JobEvents() }).catch((e: unknown) => e);
     expect((error as Error).message).toContain(`${kind} build -t localhost/sagekit-no-such-image:none DIR`);
   });
 });

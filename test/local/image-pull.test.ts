@@ -71,11 +71,11 @@ beforeAll(async () => {
   mkdirSync(context);
   writeFileSync(path.join(context, 'payload'), randomBytes(4 * 1024 * 1024));
   writeFileSync(path.join(context, 'Dockerfile'), `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nCOPY payload /payload\n`);
-  await buildImage(docker, image('one'), context, { BASE_IMAGE: PROBE_IMAGE }, new JobEvents());
+  await buildImage(await connectEngine(), image('one'), context, { BASE_IMAGE: PROBE_IMAGE }, new JobEvents());
   await docker.getImage(image('one')).tag({ repo: `${registry.host}/sagekit-test/pulled`, tag: 'two' });
   // A layer of its own: Docker sends no layer events at all for a manifest it already has.
   writeFileSync(path.join(context, 'payload'), randomBytes(4 * 1024 * 1024));
-  await buildImage(docker, image('three'), context, { BASE_IMAGE: PROBE_IMAGE }, new JobEvents());
+  await buildImage(await connectEngine(), image('three'), context, { BASE_IMAGE: PROBE_IMAGE }, new JobEvents());
   for (const tag of ['one', 'two', 'three']) {
     // Docker wants an X-Registry-Auth header on pushes even for a registry without auth.
     await follow(await docker.getImage(image(tag)).push({ authconfig: {} }));

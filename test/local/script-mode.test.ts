@@ -75,8 +75,7 @@ function extractModel(name: string): string {
 }
 
 beforeAll(async () => {
-  const { docker } = await connectEngine();
-  await buildImage(docker, TOOLKIT_IMAGE, TOOLKIT_CONTEXT, { BASE_IMAGE }, new JobEvents());
+  await buildImage(await connectEngine(), TOOLKIT_IMAGE, TOOLKIT_CONTEXT, { BASE_IMAGE }, new JobEvents());
 }, 180_000);
 
 describe('script mode on the local backend', () => {

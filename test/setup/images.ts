@@ -22,7 +22,8 @@ export const PROBE_CONTEXT = path.join(ROOT, 'test/fixtures/probe');
  * scripts/build-base-image.sh makes it for the demo.
  */
 export async function ensureBaseImage(): Promise<void> {
-  const { docker } = await connectEngine();
+  const engine = await connectEngine();
+  const { docker } = engine;
   if (
     await docker
       .getImage(BASE_IMAGE)
@@ -45,7 +46,7 @@ export async function ensureBaseImage(): Promise<void> {
       if (applet && applet !== 'busybox') symlinkSync('busybox', path.join(bin, applet));
     }
     writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/bin\nCMD ["sh"]\n');
-    await buildImage(docker, BASE_IMAGE, context, undefined, new JobEvents());
+    await buildImage(engine, BASE_IMAGE, context, undefined, new JobEvents());
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
@@ -53,6 +54,5 @@ export async function ensureBaseImage(): Promise<void> {
 
 /** Builds the probe image (always: it is cheap and the fixture may have changed). */
 export async function buildProbeImage(): Promise<void> {
-  const { docker } = await connectEngine();
-  await buildImage(docker, PROBE_IMAGE, PROBE_CONTEXT, { BASE_IMAGE }, new JobEvents());
+  await buildImage(await connectEngine(), PROBE_IMAGE, PROBE_CONTEXT, { BASE_IMAGE }, new JobEvents());
 }

@@ -5,8 +5,8 @@
  * with `--bridge=none` publishes ports only on user-defined networks, hence the network; when an
  * engine publishes none, the container's address on that network is used instead.
  */
-import type Docker from 'dockerode';
 import type { LogLine } from '../../events.js';
+import type { Engine, EngineContainer } from '../engine/types.js';
 import { MANAGED_LABEL, removeLabelledResources } from '../leftovers.js';
 import { LineSplitter } from '../line-splitter.js';
 import { exitCodeOf, openOutput } from '../container-io.js';
@@ -24,7 +24,7 @@ export interface InstanceSpec {
 /** One running instance. */
 export interface Instance {
   name: string;
-  container: Docker.Container;
+  container: EngineContainer;
   /** `http://host:port` where its port 8080 answers. */
   address: string;
   /** Resolves with the exit code when the container ends. */
@@ -43,12 +43,12 @@ function labels(endpointName: string, instance?: string): Record<string, string>
 }
 
 /** Streams a container's output, line by line, to `onLine`. */
-async function streamLogs(docker: Docker, container: Docker.Container, host: string, onLine: (line: LogLine) => void): Promise<void> {
+async function streamLogs(engine: Engine, container: EngineContainer, host: string, onLine: (line: LogLine) => void): Promise<void> {
   const stream = await openOutput(container);
   const splitter = (kind: 'stdout' | 'stderr') => new LineSplitter((message) => onLine({ host, message, timestamp: Date.now(), stream: kind }));
   const stdout = splitter('stdout');
   const stderr = splitter('stderr');
-  docker.modem.demuxStream(stream, stdout, stderr);
+  engine.containers.demux(stream, stdout, stderr);
   const end = () => {
     stdout.end();
     stderr.end();
@@ -58,7 +58,7 @@ async function streamLogs(docker: Docker, container: Docker.Container, host: str
 }
 
 /** Where the proxy reaches a started container's port 8080. */
-async function addressOf(container: Docker.Container, network: string): Promise<string> {
+async function addressOf(container: EngineContainer, network: string): Promise<string> {
   const info = await container.inspect();
   const published = info.NetworkSettings?.Ports?.[SERVE_PORT]?.find((p) => p.HostPort);
   if (published) return `http://127.0.0.1:${published.HostPort}`;
@@ -70,19 +70,19 @@ async function addressOf(container: Docker.Container, network: string): Promise<
 /** The containers and network of one endpoint. */
 export class EndpointContainers {
   readonly instances: Instance[] = [];
-  private network: Docker.Network | undefined;
-  private readonly created: Docker.Container[] = [];
+  private network: { remove(): Promise<void> } | undefined;
+  private readonly created: EngineContainer[] = [];
 
-  constructor(private readonly docker: Docker) {}
+  constructor(private readonly engine: Engine) {}
 
   /** Creates the network and starts every instance; on any error, what was created is removed. */
   async start(spec: InstanceSpec, onLine: (line: LogLine) => void): Promise<Instance[]> {
     try {
       const networkName = `sagekit-ep-${spec.endpointName}-${process.pid}`.slice(0, 100);
-      this.network = await this.docker.createNetwork({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: labels(spec.endpointName) });
+      this.network = await this.engine.networks.create({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: labels(spec.endpointName) });
       for (let i = 1; i <= spec.count; i++) {
         const name = `instance-${i}`;
-        const container = await this.docker.createContainer({
+        const container = await this.engine.containers.create({
           name: `sagekit-ep-${spec.endpointName}-${name}-${process.pid}`.slice(0, 120),
           Image: spec.image,
           Cmd: ['serve'],
@@ -100,7 +100,7 @@ export class EndpointContainers {
         await container.start().catch((error: Error) => {
           throw new Error(`${name} could not start "${spec.image} serve" (SageMaker runs the image with the argument serve): ${error.message.trim()}`);
         });
-        await streamLogs(this.docker, container, name, onLine);
+        await streamLogs(this.engine, container, name, onLine);
         this.instances.push({ name, container, address: await addressOf(container, networkName), exited: exitCodeOf(container) });
       }
       return this.instances;
@@ -113,7 +113,7 @@ export class EndpointContainers {
   /** Removes every container (forcefully) and the network; safe to call more than once. */
   async remove(): Promise<void> {
     const containers = this.created.splice(0);
-    await Promise.all(containers.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(containers.map((c) => c.remove({ volumes: true }).catch(() => undefined)));
     const network = this.network;
     this.network = undefined;
     await network?.remove().catch(() => undefined);
@@ -121,6 +121,6 @@ export class EndpointContainers {
 }
 
 /** Removes every container and network of an endpoint whose owner died (found by label). */
-export function removeEndpointResources(docker: Docker, endpointName: string): Promise<void> {
-  return removeLabelledResources(docker, `sagekit.endpoint=${endpointName}`);
+export function removeEndpointResources(engine: Engine, endpointName: string): Promise<void> {
+  return removeLabelledResources(engine, `sagekit.endpoint=${endpointName}`);
 }

@@ -125,7 +125,7 @@ export async function deleteLocalEndpoint(name: string, options: EndpointStoreOp
   }
   // Imported here: the container code pulls in the training runner, which list/describe/invoke do not need.
   const [engine, { removeEndpointResources }] = await Promise.all([connectEngine(options.engineHost), import('./containers.js')]);
-  await removeEndpointResources(engine.docker, name);
+  await removeEndpointResources(engine, name);
   await rm(paths.dir, { recursive: true, force: true });
 }
 

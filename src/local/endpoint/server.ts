@@ -94,13 +94,13 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
   });
   try {
     const engine = await connectEngine(job.settings.engineHost);
-    containers = new EndpointContainers(engine.docker);
-    await cleanupLeftovers(engine.docker).catch(() => undefined);
+    containers = new EndpointContainers(engine);
+    await cleanupLeftovers(engine).catch(() => undefined);
     const image = requests.CreateModel.PrimaryContainer!.Image!;
     await save({}, { Stage: `getting image ${image}` });
     const events = new JobEvents();
     events.on('info', (message) => process.stderr.write(`${message}\n`));
-    await ensureImage(engine.docker, image, { ...(job.settings.pull && { pull: job.settings.pull }), events });
+    await ensureImage(engine, image, { ...(job.settings.pull && { pull: job.settings.pull }), events });
     await save({}, { Stage: 'extracting the model into /opt/ml/model' });
     await fetchModel(requests.CreateModel.PrimaryContainer!.ModelDataUrl!, paths.model, job.region);
     proxy = await startInstances(job, paths, containers, onLine, save, startup.signal);

@@ -9,19 +9,17 @@ import './lean-dockerode.js';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import { clientOptions } from './client-options.js';
+import { DockerodeEngine, type EngineLocation } from './dockerode-engine.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { engineCandidates, isLocalHost, type EngineCandidate } from './strategies.js';
 
-/** A connected engine. */
-export interface Engine {
-  docker: Docker;
-  /** Where it answered, e.g. `unix:///run/podman/podman.sock`. */
-  host: string;
-  /** How it was found, e.g. `DOCKER_HOST`, `Podman`, `Docker context "remote"`. */
-  source: string;
-  /** On this machine (a socket), so bind mounts name this machine's files. */
-  local: boolean;
-}
+export type { Engine } from './types.js';
+
+/**
+ * A connected engine: the {@link Engine} clients, and the raw dockerode client for `engine/`
+ * itself and for tests (the rest of sagekit uses the clients only).
+ */
+export type ConnectedEngine = DockerodeEngine;
 
 const PING_TIMEOUT_MS = 10_000;
 const PING_ATTEMPTS = 3;
@@ -44,22 +42,22 @@ async function ping(docker: Docker): Promise<void> {
   }
 }
 
-async function tryCandidate(candidate: EngineCandidate): Promise<Engine | string> {
+async function tryCandidate(candidate: EngineCandidate): Promise<ConnectedEngine | string> {
   if (candidate.host.startsWith('unix://') && !existsSync(candidate.host.slice('unix://'.length))) return 'no such socket';
   try {
     const docker = new Docker({ ...clientOptions(candidate), timeout: PING_TIMEOUT_MS });
     await ping(docker);
     // The short timeout is for detection only: builds, pulls and waits take as long as they take.
-    return { docker: new Docker(clientOptions(candidate)), host: candidate.host, source: candidate.source, local: isLocalHost(candidate.host) };
+    return new DockerodeEngine(new Docker(clientOptions(candidate)), { host: candidate.host, source: candidate.source, local: isLocalHost(candidate.host) });
   } catch (error) {
     return (error as Error).message.split('\n')[0] ?? 'no answer';
   }
 }
 
-const cache = new Map<string, Promise<Engine>>();
+const cache = new Map<string, Promise<ConnectedEngine>>();
 
 /** The first engine that answers, trying `explicitHost` first (cached per host setting). */
-export function connectEngine(explicitHost?: string, env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
+export function connectEngine(explicitHost?: string, env: NodeJS.ProcessEnv = process.env): Promise<ConnectedEngine> {
   const key = `${explicitHost ?? ''}|${env.DOCKER_HOST ?? ''}|${env.DOCKER_CONTEXT ?? ''}`;
   let engine = cache.get(key);
   if (!engine) {
@@ -70,7 +68,7 @@ export function connectEngine(explicitHost?: string, env: NodeJS.ProcessEnv = pr
   return engine;
 }
 
-async function detect(explicitHost: string | undefined, env: NodeJS.ProcessEnv): Promise<Engine> {
+async function detect(explicitHost: string | undefined, env: NodeJS.ProcessEnv): Promise<ConnectedEngine> {
   const tried: string[] = [];
   for (const candidate of engineCandidates(env, explicitHost)) {
     const result = await tryCandidate(candidate);
@@ -86,7 +84,7 @@ async function detect(explicitHost: string | undefined, env: NodeJS.ProcessEnv):
 }
 
 /** An engine that answered during {@link discoverEngines}, with what it says of itself. */
-export interface FoundEngine extends Engine {
+export interface FoundEngine extends EngineLocation {
   info: EngineInfo;
 }
 
@@ -105,7 +103,7 @@ export async function discoverEngines(env: NodeJS.ProcessEnv = process.env, extr
       continue;
     }
     const info = await engineInfo(result.docker).catch(() => undefined);
-    if (info) found.push({ ...result, info });
+    if (info) found.push({ host: result.host, source: result.source, local: result.local, info });
     else tried.push(`${candidate.host} (${candidate.source}): answers ping but not /version`);
   }
   return { found, tried };

@@ -2,7 +2,7 @@
  * Job networks on the engine: a bridge network with an explicit subnet chosen by
  * {@link candidateSubnets}, so the hosts can have fixed addresses on Docker and Podman alike.
  */
-import type Docker from 'dockerode';
+import type { NetworkClient, NetworkSpec } from './types.js';
 import { candidateSubnets, isSubnetConflict, localInterfaceSubnets, subnetAddresses } from '../network-plan.js';
 
 /** What {@link createJobNetwork} needs to know. */
@@ -26,14 +26,13 @@ export interface JobNetwork {
 /** How many subnets to try when concurrent jobs keep taking the chosen one. */
 const ATTEMPTS = 8;
 
-async function usedSubnets(docker: Docker): Promise<string[]> {
-  const networks = await docker.listNetworks();
-  const engine = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter((s) => s.includes('.'));
+async function usedSubnets(networks: NetworkClient): Promise<string[]> {
+  const engine = (await networks.list()).flatMap((n) => n.subnets).filter((s) => s.includes('.'));
   return [...engine, ...localInterfaceSubnets()];
 }
 
 /** The `createNetwork` body of a job network on `subnet` (pure, for tests). */
-export function networkSpec(spec: JobNetworkSpec, subnet: string): Docker.NetworkCreateOptions {
+export function networkSpec(spec: JobNetworkSpec, subnet: string): NetworkSpec {
   return {
     Name: spec.name,
     Driver: 'bridge',
@@ -48,19 +47,15 @@ export function networkSpec(spec: JobNetworkSpec, subnet: string): Docker.Networ
  * Creates the network on a free subnet. Another process may create a network on the same
  * subnet between our look and our create; the engine then refuses and the next one is tried.
  */
-export async function createJobNetwork(docker: Docker, spec: JobNetworkSpec): Promise<JobNetwork> {
+export async function createJobNetwork(networks: NetworkClient, spec: JobNetworkSpec): Promise<JobNetwork> {
   let lastError: unknown;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const offset = Math.floor(Math.random() * 256);
-    const subnet = candidateSubnets(await usedSubnets(docker), spec.hosts, offset)[0];
+    const subnet = candidateSubnets(await usedSubnets(networks), spec.hosts, offset)[0];
     if (!subnet) throw new Error('no free subnet left in 10.213.0.0/16 for a job network; remove unused networks (docker network prune)');
     try {
-      const network = await docker.createNetwork(networkSpec(spec, subnet));
-      return {
-        name: spec.name,
-        addresses: subnetAddresses(subnet, spec.hosts).hosts,
-        remove: () => network.remove().then(() => undefined),
-      };
+      const network = await networks.create(networkSpec(spec, subnet));
+      return { name: spec.name, addresses: subnetAddresses(subnet, spec.hosts).hosts, remove: () => network.remove() };
     } catch (error) {
       if (!isSubnetConflict(error)) throw error;
       lastError = error;

@@ -7,10 +7,9 @@
 import { lstat, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type Docker from 'dockerode';
 import * as tar from 'tar';
 import { extractTar } from '../../archive/extract.js';
-import type { Bind } from '../container-spec.js';
+import type { Bind, EngineContainer } from './types.js';
 
 /** A tar of `source` (folder or file) whose entries sit at `target` inside the container. */
 async function archiveAt(source: string, target: string): Promise<Readable> {
@@ -23,9 +22,9 @@ async function archiveAt(source: string, target: string): Promise<Readable> {
 }
 
 /** Copies every bind's source into the (created, not started) container, in order. */
-export async function uploadBinds(container: Docker.Container, binds: Bind[]): Promise<void> {
+export async function uploadBinds(container: EngineContainer, binds: Bind[]): Promise<void> {
   for (const bind of binds) {
-    await container.putArchive(await archiveAt(bind.source, bind.target), { path: '/' });
+    await container.putArchive(await archiveAt(bind.source, bind.target), '/');
   }
 }
 
@@ -45,11 +44,11 @@ export function outputsToCollect(hostDir: string, checkpointPath: string | undef
  * container never created is skipped; the archive's top folder is the path's own name
  * (`model/…`), so it lands at `<hostDir>/model/…`.
  */
-export async function downloadOutputs(container: Docker.Container, hostDir: string, checkpointPath?: string): Promise<void> {
+export async function downloadOutputs(container: EngineContainer, hostDir: string, checkpointPath?: string): Promise<void> {
   for (const { from, to } of outputsToCollect(hostDir, checkpointPath)) {
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await container.getArchive({ path: from });
+      stream = await container.getArchive(from);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) continue;
       throw error;
