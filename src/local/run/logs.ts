@@ -1,0 +1,164 @@
+/**
+ * Host output and logs of a local job: each container's output split into lines, which become
+ * log events, record lines (`logs.jsonl`) and metric samples (`metrics.jsonl`); backpressure
+ * while the record catches up; the drain of an output that outlives its container; and the
+ * recovery of lines a lossy live stream dropped (log-recovery.ts).
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { JobEvents, LogLine, MetricSample } from '../../events.js';
+import type { OutputMode } from '../container-io.js';
+import { openOutput } from '../container-io.js';
+import type { ContainerClient } from '../engine/types.js';
+import { LineSplitter } from '../line-splitter.js';
+import { readCompleteLog, replaceHostLines } from '../log-recovery.js';
+import type { MetricParser } from '../metrics.js';
+import type { JobPaths } from '../record.js';
+import { type HostRun, LAST_LINES_KEPT } from './host-run.js';
+
+/** How long a host's output may linger after its container exited before we close it. */
+const OUTPUT_DRAIN_MS = 2000;
+
+/** The log and metric records of one job, fed by its hosts' output. */
+export class JobLogs {
+  /** Every metric sample so far (the final metrics are computed from them). */
+  readonly samples: MetricSample[] = [];
+  private readonly logFile: WriteStream;
+  private readonly metricFile: WriteStream;
+  /** True while the containers' output waits for the record's log file to catch up. */
+  private held = false;
+
+  constructor(
+    private readonly paths: JobPaths,
+    private readonly events: JobEvents,
+    private readonly metrics: MetricParser,
+    private readonly hosts: HostRun[],
+  ) {
+    this.logFile = createWriteStream(paths.logs, { flags: 'a' });
+    this.metricFile = createWriteStream(paths.metrics, { flags: 'a' });
+  }
+
+  /** The last lines logged by any host (newest last). */
+  lastLines(): string[] {
+    return this.hosts.flatMap((h) => h.lastLines).slice(-LAST_LINES_KEPT);
+  }
+
+  /** A line of the image build (`sagekit logs JOB` of a failed build shows what the build said). */
+  writeBuildLine(message: string): void {
+    this.logFile.write(`${JSON.stringify({ host: 'build', message, timestamp: Date.now(), stream: 'stdout' })}\n`);
+  }
+
+  /** Streams a container's output into log events, the record and the metric parser. */
+  async attach(containers: ContainerClient, host: HostRun, how: OutputMode): Promise<{ finished: Promise<void> }> {
+    const stream = await openOutput(host.container!, how);
+    host.output = stream;
+    const splitter = (kind: 'stdout' | 'stderr') =>
+      new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
+    const stdout = splitter('stdout');
+    const stderr = splitter('stderr');
+    containers.demux(stream, stdout, stderr);
+    let ended = false;
+    const endBoth = () => {
+      if (ended) return;
+      ended = true;
+      stdout.end();
+      stderr.end();
+    };
+    host.lastOutput = Date.now();
+    stream.on('data', () => (host.lastOutput = Date.now()));
+    stream.on('end', endBoth);
+    stream.on('close', endBoth);
+    const finished = (w: LineSplitter) => new Promise<void>((resolve) => w.once('finish', () => resolve()));
+    // Wrapped: an async function returning a bare promise would wait for it.
+    return { finished: Promise.all([finished(stdout), finished(stderr)]).then(() => undefined) };
+  }
+
+  private onLine(line: LogLine, host: HostRun): void {
+    host.received++;
+    host.lastLines.push(line.message);
+    if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
+    if (!this.logFile.write(`${JSON.stringify(line)}\n`)) this.holdOutputUntilDrained();
+    this.events.emit('log', line);
+    for (const sample of this.metrics.parse(line.message, line.host, line.timestamp)) {
+      this.samples.push(sample);
+      this.metricFile.write(`${JSON.stringify(sample)}\n`);
+      this.events.emit('metric', sample);
+    }
+  }
+
+  /**
+   * Backpressure: while the record's log file catches up, the containers' output streams wait
+   * (the engine buffers them), so a container printing 200 000 lines at once does not pile them
+   * up in this process's memory.
+   */
+  private holdOutputUntilDrained(): void {
+    if (this.held) return;
+    this.held = true;
+    const held = this.hosts.map((h) => h.output).filter((o) => o !== undefined);
+    for (const output of held) output.pause();
+    this.logFile.once('drain', () => {
+      this.held = false;
+      const now = Date.now();
+      for (const host of this.hosts) host.lastOutput = now;
+      for (const output of held) output.resume();
+    });
+  }
+
+  /**
+   * Waits for a host's output to end with its container; closes it once it has been silent for
+   * OUTPUT_DRAIN_MS (some engines keep it open) — never while lines are still arriving or held.
+   */
+  async drain(host: HostRun, finished: Promise<void>): Promise<void> {
+    let ended = false;
+    void finished.then(() => (ended = true));
+    while (!ended) {
+      const silentFor = Date.now() - (host.lastOutput ?? 0);
+      if (silentFor >= OUTPUT_DRAIN_MS && !this.held) {
+        host.output?.destroy?.();
+        break;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(50, OUTPUT_DRAIN_MS - silentFor))))]);
+      clearTimeout(timer);
+    }
+    await finished;
+  }
+
+  /** Reads an exited host's whole log again; recovers what the live stream dropped (log-recovery.ts). */
+  async recover(containers: ContainerClient, host: HostRun): Promise<void> {
+    const complete = await readCompleteLog(containers, host.container!, host.name);
+    if (complete && complete.length > host.received) this.recoverLines(host, complete);
+  }
+
+  /**
+   * The live stream dropped lines of this host: its record lines are replaced at the end. When
+   * the stream only ended early, the missing tail is also emitted as log and metric events; with
+   * gaps inside, metrics and last lines (for the failure reason) are recomputed from the whole log.
+   */
+  private recoverLines(host: HostRun, complete: LogLine[]): void {
+    const received = host.received;
+    if (received === 0 || complete[received - 1]?.message === host.lastLines.at(-1)) {
+      // The live stream gave a prefix (it ended early): the rest is new to every listener too.
+      for (const line of complete.slice(received)) this.onLine(line, host);
+      host.complete = complete;
+      return;
+    }
+    host.complete = complete;
+    host.lastLines = complete.slice(-LAST_LINES_KEPT).map((l) => l.message);
+    const others = this.samples.filter((sample) => sample.host !== host.name);
+    const recovered = complete.flatMap((line) => this.metrics.parse(line.message, line.host, line.timestamp));
+    this.samples.splice(0, this.samples.length, ...others, ...recovered);
+  }
+
+  /** Closes the records; hosts whose lines were recovered get their complete lines in `logs.jsonl`. */
+  async close(): Promise<void> {
+    await Promise.all([closeStream(this.logFile), closeStream(this.metricFile)]);
+    const complete = new Map(this.hosts.flatMap((h) => (h.complete ? [[h.name, h.complete] as const] : [])));
+    await replaceHostLines(this.paths.logs, complete).catch((error: unknown) =>
+      this.events.warnOnce(`could not complete the log record: ${(error as Error).message}`),
+    );
+  }
+}
+
+function closeStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.end(() => resolve()));
+}
