@@ -4,6 +4,7 @@
  */
 import type { EngineContainer, OutputStream } from './engine/types.js';
 import { waitForExit } from './exit-watch.js';
+import { sleep } from '../util/sleep.js';
 
 export type { OutputStream } from './engine/types.js';
 
@@ -35,7 +36,7 @@ async function exitCodeAfterOutput(container: EngineContainer, outputEnded: Prom
   for (let attempt = 0; attempt < 20; attempt++) {
     const code = await finishedExitCode(container);
     if (code !== undefined) return code;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await sleep(25);
   }
   return undefined;
 }
@@ -68,7 +69,7 @@ export async function startContainer(container: EngineContainer, graceMs = 30_00
   } catch (error) {
     if (!connectionLost(error)) throw error;
     for (const deadline = Date.now() + graceMs; Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
       const state = await container.inspect().then(
         (i) => i.State,
         () => undefined,

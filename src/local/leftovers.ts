@@ -4,6 +4,7 @@
  */
 import type { Engine } from './engine/types.js';
 import { processAlive } from './record.js';
+import { sleep } from '../util/sleep.js';
 
 /** Label on every container and network sagekit creates. */
 export const MANAGED_LABEL = 'sagekit.managed';
@@ -54,7 +55,7 @@ export async function removeLabelledResources(engine: Pick<Engine, 'containers' 
   for (let attempt = 0; attempt < 40; attempt++) {
     const left = await engine.containers.list(labels).catch(() => []);
     if (left.length === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   for (const info of await engine.networks.list(labels)) {
     await engine.networks.remove(info.id).catch(() => undefined);

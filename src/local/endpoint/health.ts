@@ -2,6 +2,7 @@
  * SageMaker's start-up health check: `GET /ping` on each instance until it answers 200, within
  * `ContainerStartupHealthCheckTimeoutInSeconds`. A container that exits first fails at once.
  */
+import { sleep } from '../../util/sleep.js';
 
 /** Why an instance never became healthy. */
 export class UnhealthyError extends Error {
@@ -42,6 +43,6 @@ export async function waitHealthy(name: string, address: string, exited: Promise
       const what = typeof last === 'number' ? `HTTP ${last}` : last;
       throw new UnhealthyError(`${name} did not pass the health check (GET /ping → 200) within ${timeoutSeconds}s; last answer: ${what}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }

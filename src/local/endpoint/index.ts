@@ -18,6 +18,7 @@ import {
   type EndpointJob,
   type LocalEndpointDescribe,
 } from './record.js';
+import { sleep } from '../../util/sleep.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
 const POLL_MS = 250;
@@ -104,7 +105,7 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, s
         failureReason: exited ? `the endpoint process exited while starting${output ? `:\n${output}` : ''}` : 'it did not start in time',
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }
 
@@ -120,7 +121,7 @@ export async function deleteLocalEndpoint(name: string, options: EndpointStoreOp
   if (processAlive(pid)) {
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + 60_000;
-    while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (processAlive(pid) && Date.now() < deadline) await sleep(100);
     if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   // Imported here: the container code pulls in the training runner, which list/describe/invoke do not need.

@@ -9,8 +9,7 @@
  *   endpoints/<name>/model/         model.tar.gz extracted, mounted as /opt/ml/model
  */
 import path from 'node:path';
-import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
-import type { DeployRequests } from '../../deploy/requests.js';
+import type { CreateEndpointConfigInput, CreateEndpointInput, CreateModelInput, DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import { listFolders, readIfExists, writeAtomic } from '../record.js';
 
 /** Settings of a local endpoint that have no place in the requests. */
@@ -20,9 +19,19 @@ export interface LocalEndpointSettings {
   pull?: 'missing' | 'always' | 'never';
 }
 
+/**
+ * The requests of one deployment, in call order (the shape of deploy/'s `DeployRequests`,
+ * declared here so the local backend does not import the layer above it).
+ */
+export interface EndpointRequests {
+  CreateModel: CreateModelInput;
+  CreateEndpointConfig: CreateEndpointConfigInput;
+  CreateEndpoint: CreateEndpointInput;
+}
+
 /** What the deploying process hands to the endpoint process. */
 export interface EndpointJob {
-  requests: DeployRequests;
+  requests: EndpointRequests;
   region?: string;
   settings: LocalEndpointSettings;
 }

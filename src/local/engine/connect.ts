@@ -12,6 +12,7 @@ import { clientOptions } from './client-options.js';
 import { DockerodeEngine, type EngineLocation } from './dockerode-engine.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { engineCandidates, isLocalHost, type EngineCandidate } from './strategies.js';
+import { sleep } from '../../util/sleep.js';
 
 export type { Engine } from './types.js';
 
@@ -37,7 +38,7 @@ async function ping(docker: Docker): Promise<void> {
       return;
     } catch (error) {
       if (attempt >= PING_ATTEMPTS || !transient(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      await sleep(250 * attempt);
     }
   }
 }
