@@ -5,7 +5,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
-import { UsageError } from '../errors.js';
+import { SagekitError, UsageError } from '../errors.js';
 import type { JobEvents } from '../events.js';
 import type { Engine, ProgressEvent } from './engine/types.js';
 
@@ -22,13 +22,8 @@ export interface ImageOptions {
   onBuildLine?: (line: string) => void;
 }
 
-/** Thrown when the image cannot be had; becomes the job's FailureReason. */
-export class ImageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
+/** Thrown when the image cannot be had; becomes the job's FailureReason (a ClientError: the image is the user's). */
+export class ImageError extends SagekitError {}
 
 async function follow(engine: ImageEngine, stream: NodeJS.ReadableStream, onEvent: (event: ProgressEvent) => void): Promise<void> {
   const failed = await engine.images.followProgress(stream, onEvent);

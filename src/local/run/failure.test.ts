@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
+import { ChannelDataError } from '../data/errors.js';
+import { ImageError } from '../image.js';
 import { failureText, hostFailure } from './failure.js';
 import type { HostRun } from './host-run.js';
 
@@ -13,8 +15,8 @@ function host(fields: Partial<HostRun> = {}): HostRun {
 describe('failureText', () => {
   it("the user's errors are ClientErrors, anything else an InternalServerError", () => {
     expect(failureText(new UsageError('bad input'))).toBe('ClientError: bad input');
-    const image = Object.assign(new Error('cannot pull x'), { name: 'ImageError' });
-    expect(failureText(image)).toBe('ClientError: cannot pull x');
+    expect(failureText(new ImageError('cannot pull x'))).toBe('ClientError: cannot pull x');
+    expect(failureText(new ChannelDataError('train', undefined, 'empty'))).toBe('ClientError: channel "train": empty');
     expect(failureText(new Error('socket hang up'))).toBe('InternalServerError: socket hang up');
     expect(failureText(new Error('y'.repeat(2000)))).toHaveLength(1024);
   });

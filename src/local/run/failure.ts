@@ -10,10 +10,8 @@ import { FAILURE_REASON_MAX } from './status-record.js';
 /** FailureReason text for an error raised before or around the containers. */
 export function failureText(error: unknown): string {
   const message = (error as Error).message ?? String(error);
-  const kind =
-    error instanceof SagekitError || (error as Error).name === 'ImageError' || (error as Error).name === 'ChannelDataError'
-      ? 'ClientError'
-      : 'InternalServerError';
+  // sagekit's own errors (bad input, a missing image, unreadable channel data) are the user's to fix.
+  const kind = error instanceof SagekitError ? 'ClientError' : 'InternalServerError';
   return `${kind}: ${message}`.slice(0, FAILURE_REASON_MAX);
 }
 
