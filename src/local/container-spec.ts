@@ -72,11 +72,11 @@ export function containerSpec(input: HostContainerInput): Docker.ContainerCreate
     },
     ...(network !== 'none' &&
       !input.defaultNetwork && {
-      NetworkingConfig: {
-        EndpointsConfig: {
-          [network]: { Aliases: [input.hostName], ...(addresses && { IPAMConfig: { IPv4Address: addresses[input.hostIndex]! } }) },
+        NetworkingConfig: {
+          EndpointsConfig: {
+            [network]: { Aliases: [input.hostName], ...(addresses && { IPAMConfig: { IPv4Address: addresses[input.hostIndex]! } }) },
+          },
         },
-      },
-    }),
+      }),
   };
 }
