@@ -2,7 +2,7 @@
  * {@link ContainerClient} on dockerode: each call is the Docker Engine API call of the same name,
  * with sagekit's options spelled the way the engine takes them.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerClient, ContainerInfo, ContainerSpec, ContainerSummary, EngineContainer, OutputStream, PathStat } from './types.js';
 
@@ -51,6 +51,23 @@ class DockerodeContainer implements EngineContainer {
     return (await logs) as unknown as Buffer;
   }
 
+  streamLogs(options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    // dockerode buffers an unfollowed log whole; asked for directly, the engine's answer stays a stream.
+    return new Promise((resolve, reject) => {
+      this.container.modem.dial(
+        {
+          path: `/containers/${this.container.id}/logs?`,
+          method: 'GET',
+          options: { follow: false, stdout: true, stderr: true },
+          isStream: true,
+          abortSignal: options.signal,
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        },
+        (error: unknown, stream: unknown) => (error ? reject(error) : resolve(stream as Readable)),
+      );
+    });
+  }
+
   async putArchive(tar: Readable, path: string): Promise<void> {
     await this.container.putArchive(tar, { path });
   }
@@ -87,9 +104,5 @@ export class DockerodeContainers implements ContainerClient {
   async list(labels: string[]): Promise<ContainerSummary[]> {
     const found = await this.docker.listContainers({ all: true, filters: labelFilters(labels) });
     return found.map((info) => ({ id: info.Id, labels: info.Labels }));
-  }
-
-  demux(stream: NodeJS.ReadableStream, stdout: Writable, stderr: Writable): void {
-    this.docker.modem.demuxStream(stream, stdout, stderr);
   }
 }

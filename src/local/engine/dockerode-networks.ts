@@ -12,6 +12,11 @@ export class DockerodeNetworks implements NetworkClient {
     return { id: network.id, remove: () => network.remove().then(() => undefined) };
   }
 
+  async inspect(name: string): Promise<{ Driver: string; Internal: boolean }> {
+    const network = (await this.docker.getNetwork(name).inspect()) as { Driver: string; Internal: boolean };
+    return { Driver: network.Driver, Internal: network.Internal };
+  }
+
   async list(labels?: string[]): Promise<NetworkSummary[]> {
     const found = await (labels ? this.docker.listNetworks({ filters: labelFilters(labels) }) : this.docker.listNetworks());
     return found.map((n) => ({ id: n.Id, labels: n.Labels, subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '') }));

@@ -4,7 +4,7 @@
  * client library behind them (dockerode, see `dockerode-*.ts`); request bodies keep the Docker
  * Engine API's own field names, so they go to the engine unchanged.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { EngineInfo, EngineKind } from './info.js';
 
 /** A bind mount of a host path into a container. */
@@ -73,7 +73,7 @@ export interface ContainerInfo {
   };
 }
 
-/** A container's multiplexed output stream (split it with {@link ContainerClient.demux}). */
+/** A container's multiplexed output stream (split it with `demuxOutput` of `engine/demux.ts`). */
 export type OutputStream = NodeJS.ReadableStream & { destroy?: () => void };
 
 /** Stat of a path inside a container (the archive endpoint's `X-Docker-Container-Path-Stat`). */
@@ -98,6 +98,8 @@ export interface EngineContainer {
   followLogs(): Promise<OutputStream>;
   /** Its whole log so far at once (multiplexed frames). */
   readLogs(options?: { signal?: AbortSignal }): Promise<Buffer>;
+  /** Its whole log so far as a stream (multiplexed frames), not followed: memory stays flat however long it is. */
+  streamLogs(options?: { signal?: AbortSignal }): Promise<Readable>;
   /** Unpacks a tar into the container's file system at `path`. */
   putArchive(tar: Readable, path: string): Promise<void>;
   /** A tar of `path` in the container (rejects with `statusCode` 404 when there is none). */
@@ -112,15 +114,13 @@ export interface ContainerSummary {
   labels: Record<string, string> | undefined;
 }
 
-/** Containers: create, find by label, and read their output. */
+/** Containers: create and find by label. */
 export interface ContainerClient {
   create(spec: ContainerSpec): Promise<EngineContainer>;
   /** A handle on an existing container (nothing is asked of the engine). */
   get(id: string): EngineContainer;
   /** Every container (running or not) carrying all of `labels` (`key=value` or `key`). */
   list(labels: string[]): Promise<ContainerSummary[]>;
-  /** Splits a multiplexed output stream into its stdout and stderr. */
-  demux(stream: NodeJS.ReadableStream, stdout: Writable, stderr: Writable): void;
 }
 
 /** One line of a build's or a pull's progress stream. */
@@ -160,9 +160,11 @@ export interface NetworkSummary {
   subnets: string[];
 }
 
-/** Networks: create, list, remove. */
+/** Networks: create, inspect, list, remove. */
 export interface NetworkClient {
   create(spec: NetworkSpec): Promise<{ id: string; remove(): Promise<void> }>;
+  /** A network's driver and whether it is internal (rejects when there is no such network). */
+  inspect(name: string): Promise<{ Driver: string; Internal: boolean }>;
   /** Networks carrying all of `labels`; every network without them. */
   list(labels?: string[]): Promise<NetworkSummary[]>;
   remove(id: string): Promise<void>;

@@ -1,6 +1,5 @@
 /** One training host of a local job while it runs: its folder, container, output and exit. */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import type { LogLine } from '../../events.js';
 import { clusterHosts } from '../cluster.js';
 import type { EngineContainer, OutputStream } from '../engine/types.js';
 import type { JobPaths } from '../record.js';
@@ -20,9 +19,9 @@ export interface HostRun {
   output?: OutputStream;
   /** The container's removal, started as soon as it exited and its output drained. */
   removal?: Promise<void>;
-  /** Lines the live stream delivered, and the complete log when the stream dropped some (log-recovery.ts). */
+  /** Lines the live stream delivered, and the file of the complete log when the stream had gaps (log-recovery.ts). */
   received: number;
-  complete?: LogLine[];
+  complete?: string;
   /** When its output last moved (or was held back by us), so only a silent stream is closed. */
   lastOutput?: number;
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { containerCommand } from '../command.js';
 import { type Bind, containerSpec } from '../container-spec.js';
-import { createJobNetwork } from '../engine/networks.js';
+import { createJobNetwork, defaultBridge } from '../engine/networks.js';
 import { uploadBinds } from '../engine/remote-files.js';
 import type { EngineContainer } from '../engine/types.js';
 import { containerEnvironment } from '../environment.js';
@@ -30,9 +30,14 @@ export function jobLabels(jobName: string, pid: number, host?: string): Record<s
  * of `train`, whatever order the containers start in (engine DNS only knows started ones).
  * Returns the network name, `none` for an isolated one-host job.
  */
-async function createNetwork(state: RunState): Promise<string> {
+async function createNetwork(state: RunState, podman: Promise<boolean>): Promise<string> {
   const isolated = state.request.EnableNetworkIsolation === true;
   if (isolated && state.hosts.length === 1) return 'none';
+  if (state.hosts.length === 1) {
+    const shared = await defaultBridge(state.engine.networks, await podman);
+    state.onDefaultNetwork = shared !== undefined;
+    if (shared) return shared;
+  }
   // Unique per run: a crashed run's network must never collide with a new one.
   const name = `sagekit-${state.name}-${process.pid}`.slice(0, 100);
   const labels = jobLabels(state.name, process.pid);
@@ -61,6 +66,7 @@ async function createContainer(state: RunState, host: HostRun, network: string, 
     hostIndex: index,
     hostNames: hosts.map((h) => h.name),
     network,
+    ...(state.onDefaultNetwork && { defaultNetwork: true }),
     ...(addresses && { addresses }),
     env,
     binds,
@@ -76,9 +82,9 @@ async function createContainer(state: RunState, host: HostRun, network: string, 
   return container;
 }
 
-/** Creates the network and every host's container (not started). */
-export async function createHosts(state: RunState): Promise<void> {
-  const network = await createNetwork(state);
+/** Creates the network and every host's container (not started); `podman` tells which default network a one-host job joins. */
+export async function createHosts(state: RunState, podman: Promise<boolean>): Promise<void> {
+  const network = await createNetwork(state, podman);
   const env = await containerEnvironment(state.request, state.region, state.settings.passAwsCredentials === true);
   await Promise.all(state.hosts.map(async (host) => (host.container = await createContainer(state, host, network, env))));
 }

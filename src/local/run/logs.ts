@@ -4,13 +4,14 @@
  * while the record catches up; the drain of an output that outlives its container; and the
  * recovery of lines a lossy live stream dropped (log-recovery.ts).
  */
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { JobEvents, LogLine, MetricSample } from '../../events.js';
 import type { OutputMode } from '../container-io.js';
 import { openOutput } from '../container-io.js';
-import type { ContainerClient } from '../engine/types.js';
+import { demuxOutput } from '../engine/demux.js';
 import { LineSplitter } from '../line-splitter.js';
-import { readCompleteLog, replaceHostLines } from '../log-recovery.js';
+import { type Recovery, recoverHostLog, replaceHostLines, saveCompleteLog } from '../log-recovery.js';
 import type { MetricParser } from '../metrics.js';
 import type { JobPaths } from '../record.js';
 import { type HostRun, LAST_LINES_KEPT } from './host-run.js';
@@ -48,14 +49,14 @@ export class JobLogs {
   }
 
   /** Streams a container's output into log events, the record and the metric parser. */
-  async attach(containers: ContainerClient, host: HostRun, how: OutputMode): Promise<{ finished: Promise<void> }> {
+  async attach(host: HostRun, how: OutputMode): Promise<{ finished: Promise<void> }> {
     const stream = await openOutput(host.container!, how);
     host.output = stream;
     const splitter = (kind: 'stdout' | 'stderr') =>
       new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
     const stdout = splitter('stdout');
     const stderr = splitter('stderr');
-    containers.demux(stream, stdout, stderr);
+    demuxOutput(stream, stdout, stderr);
     let ended = false;
     const endBoth = () => {
       if (ended) return;
@@ -123,30 +124,31 @@ export class JobLogs {
     await finished;
   }
 
-  /** Reads an exited host's whole log again; recovers what the live stream dropped (log-recovery.ts). */
-  async recover(containers: ContainerClient, host: HostRun): Promise<void> {
-    const complete = await readCompleteLog(containers, host.container!, host.name);
-    if (complete && complete.length > host.received) this.recoverLines(host, complete);
-  }
-
   /**
-   * The live stream dropped lines of this host: its record lines are replaced at the end. When
-   * the stream only ended early, the missing tail is also emitted as log and metric events; with
-   * gaps inside, metrics and last lines (for the failure reason) are recomputed from the whole log.
+   * The live stream may have dropped lines of this exited host (log-recovery.ts). When it only
+   * ended early, the missing tail is emitted as log and metric events; with gaps inside, its
+   * record lines are replaced at the end and its metrics and last lines (for the failure reason)
+   * are recomputed from the whole log.
    */
-  private recoverLines(host: HostRun, complete: LogLine[]): void {
-    const received = host.received;
-    if (received === 0 || complete[received - 1]?.message === host.lastLines.at(-1)) {
-      // The live stream gave a prefix (it ended early): the rest is new to every listener too.
-      for (const line of complete.slice(received)) this.onLine(line, host);
-      host.complete = complete;
-      return;
-    }
-    host.complete = complete;
-    host.lastLines = complete.slice(-LAST_LINES_KEPT).map((l) => l.message);
+  async recover(host: HostRun): Promise<void> {
+    const recovery: Recovery = await recoverHostLog(host.container!, {
+      host: host.name,
+      received: host.received,
+      lastReceived: host.lastLines.at(-1),
+      keepLast: LAST_LINES_KEPT,
+      emit: (line) => {
+        this.onLine(line, host);
+        return this.logFile.writableNeedDrain ? once(this.logFile, 'drain').then(() => undefined) : undefined;
+      },
+      parseMetrics: (line) => this.metrics.parse(line.message, line.host, line.timestamp),
+    });
+    if (recovery.kind !== 'gaps') return;
+    const file = `${this.paths.logs}.${host.name}.complete`;
+    if (!(await saveCompleteLog(host.container!, host.name, file))) return;
+    host.complete = file;
+    host.lastLines = recovery.lastLines;
     const others = this.samples.filter((sample) => sample.host !== host.name);
-    const recovered = complete.flatMap((line) => this.metrics.parse(line.message, line.host, line.timestamp));
-    this.samples.splice(0, this.samples.length, ...others, ...recovered);
+    this.samples.splice(0, this.samples.length, ...others, ...recovery.samples);
   }
 
   /** Closes the records; hosts whose lines were recovered get their complete lines in `logs.jsonl`. */

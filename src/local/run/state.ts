@@ -43,6 +43,8 @@ export interface RunState {
   /** The first host that failed, claimed at once so only its reason is recorded. */
   failedHost?: string;
   network?: JobNetwork;
+  /** A one-host job on the engine's default network rather than one of its own. */
+  onDefaultNetwork?: boolean;
   staged?: StagedInputs;
   checkpoints?: CheckpointSync;
   /** Set once the maxRun timer runs; cleared when the artifacts are collected. */

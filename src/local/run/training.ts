@@ -36,15 +36,15 @@ function beginTraining(state: RunState): void {
  * followed logs, which keep stdout and stderr in order.
  */
 async function startHosts(state: RunState, attachFirst: Promise<boolean>): Promise<Promise<void>[]> {
-  const { hosts, logs, engine } = state;
-  const early = (await attachFirst) ? await Promise.all(hosts.map((host) => logs.attach(engine.containers, host, 'attach'))) : undefined;
+  const { hosts, logs } = state;
+  const early = (await attachFirst) ? await Promise.all(hosts.map((host) => logs.attach(host, 'attach'))) : undefined;
   // All hosts start together, as SageMaker's instances do (their names already resolve).
   await Promise.all(hosts.map((host) => startContainer(host.container!))).catch(async (error: unknown) => {
     // Nothing ran, so there is nothing to package (no "Uploading", no empty model.tar.gz).
     state.record.update({ TrainingStartTime: undefined });
     throw await explainStartFailure(error, hosts[0]!.container!);
   });
-  return (early ?? (await Promise.all(hosts.map((host) => logs.attach(engine.containers, host, 'logs'))))).map((a) => a.finished);
+  return (early ?? (await Promise.all(hosts.map((host) => logs.attach(host, 'logs'))))).map((a) => a.finished);
 }
 
 /** Feeds each host's Pipe-mode channels until its container exits (its controller is aborted). */
@@ -80,7 +80,7 @@ async function settleHost(state: RunState, host: HostRun, output: Promise<void>,
   // The engine may report the exit before the last lines reached us: the reason quotes them.
   await state.logs.drain(host, output);
   if (!state.engine.local) await collectRemote(state, host);
-  await state.logs.recover(state.engine.containers, host);
+  await state.logs.recover(host);
   if (firstFailure) state.failureReason ??= await hostFailure(host);
   // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
   host.removal = removeContainer(host.container!);
@@ -89,7 +89,7 @@ async function settleHost(state: RunState, host: HostRun, output: Promise<void>,
 /** Creates the hosts, runs them to their ends and records when training ended. */
 export async function runContainers(state: RunState): Promise<void> {
   const attachFirst = state.engine.isLibpod(); // asked now, answered while the containers are created
-  await createHosts(state);
+  await createHosts(state, attachFirst);
   if (state.stopReason) return;
   beginTraining(state);
   const controllers = state.hosts.map(() => new AbortController());
