@@ -241,7 +241,7 @@ async function stageChannel(state: StageState, channel: Channel): Promise<void> 
   const hostCount = options.hostDirs.length;
   /** Each host's units (an object, or an augmented manifest line with its attributes), shuffled and sharded as wholes. */
   const selectUnits = async (): Promise<DataItem[][][]> => {
-    const units = augmented ? await listAugmentedManifest(ctx, fail) : (await listItems(ctx, source)).map((item) => [item]);
+    const units = augmented ? await listAugmentedManifest(ctx) : (await listItems(ctx, source)).map((item) => [item]);
     const shares = assignToHosts(seed === undefined ? units : shuffleItems(units, seed), hostCount, distribution);
     const empty = shares.map((share, i) => (share.length === 0 ? `algo-${i + 1}` : '')).filter(Boolean);
     if (empty.length > 0) {
