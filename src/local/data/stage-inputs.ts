@@ -43,7 +43,7 @@ import { listAugmentedManifest } from './augmented-manifest.js';
 import { assignToHosts, shuffleItems, type Distribution } from './distribution.js';
 import { ChannelDataError } from './errors.js';
 import { makeFifo } from './fifo.js';
-import { FifoCopier } from './fifo-worker.js';
+import { FifoCopier } from './fifo-copier.js';
 import { epochFifo, serveEpochs } from './epoch-server.js';
 import { canUseCopier, type PipeSpec } from './pipe-feed.js';
 import { assertDistinctPaths, ChannelProgress, describeItem, placeItems } from './placement.js';
