@@ -5,7 +5,7 @@
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { TrainingJobError } from './errors.js';
 import type { JobEvents, LogLine } from './events.js';
-import type { DeployCall } from './deploy/deploy.js';
+import type { DeployCall } from './deploy/call.js';
 import type { Predictor } from './deploy/predictor.js';
 
 /** Which backend runs a job. */

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { EndpointError, ModelError } from '../deploy/errors.js';
-import type { EndpointClient } from '../deploy/predictor.js';
+import type { EndpointClient } from '../deploy/endpoint-client.js';
 import type { DeployRequests } from '../deploy/requests.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { JobEvents } from '../events.js';

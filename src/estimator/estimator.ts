@@ -6,7 +6,7 @@
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
-import type { DeployCall } from '../deploy/deploy.js';
+import { splitDeployCall, type DeployCall } from '../deploy/call.js';
 import type { Predictor } from '../deploy/predictor.js';
 import { UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
@@ -14,7 +14,8 @@ import { printJobEvents } from './print-logs.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
 import { attachJob, type AttachOptions } from './attach.js';
-import { isLocalJob, type EstimatorOptions } from './options.js';
+import { isLocalJob } from './local-job.js';
+import type { EstimatorOptions } from './options.js';
 import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
 import { validateOptions } from './validate.js';
 
@@ -180,7 +181,7 @@ export class Estimator {
         'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })',
       );
     }
-    const [{ deployModel, splitDeployCall }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
+    const [{ deployModel }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
       import('../deploy/deploy.js'),
       import('../deploy/source.js'),
     ]);

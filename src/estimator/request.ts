@@ -17,7 +17,9 @@ import { isFileSystemInput, type ChannelInput, type Inputs } from '../inputs/typ
 import { pathToFileUri } from '../s3/uri.js';
 import { encodeHyperparameters } from './hyperparameters.js';
 import { baseNameFromImage, nameFromBase } from './job-name.js';
-import { isLocalJob, jobInstanceTypes, type EstimatorOptions, type RuleConfig } from './options.js';
+import { isLocalJob, jobInstanceTypes } from './local-job.js';
+import type { RuleConfig } from './monitoring-options.js';
+import type { EstimatorOptions } from './options.js';
 import { algorithmExtras, outputExtras, resourceShape, topLevelExtras } from './request-extra.js';
 import { isLocalPath } from './rules.js';
 import { buildScriptMode, type ScriptCode } from './script-mode.js';

@@ -6,7 +6,7 @@
  * checks that (`script-mode.ts`).
  */
 import type { ValidationIssue } from '../errors.js';
-import { isLocalInstanceType, isLocalJobInput } from './options.js';
+import { isLocalInstanceType, isLocalJobInput } from './local-job.js';
 import { checkInt, checkUri, INSTANCE_TYPE_PATTERN, isNumber, isObject, isString, type Sink } from './rules.js';
 
 /** Hyperparameters script mode sets itself; a user value would be overwritten silently. */

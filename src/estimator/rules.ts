@@ -5,7 +5,7 @@
  * those), so structural and value problems are reported together.
  */
 import type { ValidationIssue } from '../errors.js';
-import { isLocalJobInput } from './options.js';
+import { isLocalJobInput } from './local-job.js';
 import { toRegExp } from '../util/python-regex.js';
 import { trainingInstanceTypeIssue } from './instance-type-check.js';
 

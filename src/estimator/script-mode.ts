@@ -16,7 +16,8 @@ import type { Channel } from '@aws-sdk/client-sagemaker';
 import type { ValidationIssue } from '../errors.js';
 import { parseS3Uri } from '../s3/uri.js';
 import { encodeHyperparameters } from './hyperparameters.js';
-import { isLocalJob, type EstimatorOptions } from './options.js';
+import { isLocalJob } from './local-job.js';
+import type { EstimatorOptions } from './options.js';
 import { LIMITS } from './rules.js';
 import { SCRIPT_MODE_HYPERPARAMETERS } from './rules-extra.js';
 
