@@ -12,7 +12,7 @@ import type { Predictor } from './deploy/predictor.js';
 export type BackendName = 'local' | 'aws';
 
 /** Terminal statuses a job can end in. */
-export const TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
+const TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
 
 /** True when `status` is one a job never leaves. */
 export function isTerminalStatus(status: string | undefined): boolean {

@@ -14,19 +14,20 @@ import { UsageError } from '../errors.js';
 import { createTrainingJobError } from './errors.js';
 import { AwsTrainingJob, type AwsJobTiming } from './job.js';
 import { withRetry } from './retry.js';
-import type { Session } from './session.js';
+import { hasLocalInputs } from './prepare.js';
+import { Session } from './session.js';
 import { uploadSourceCode } from './upload-code.js';
 import { uploadLocalInputs } from './upload-inputs.js';
 
-export { AwsTrainingJob, spotSavings, type AwsJobTiming, type AwsWaitOptions } from './job.js';
-export { Session, getExecutionRole, type SessionOptions } from './session.js';
+export { spotSavings, type AwsJobTiming } from './job.js';
+export { Session } from './session.js';
 
 /** Uploads local inputs, creates the job, and returns its handle at once. */
-export async function startAwsJob(context: StartContext & { session: Session; timing?: AwsJobTiming }): Promise<TrainingJob> {
-  const { session, events } = context;
+export async function startAwsJob(context: StartContext & { timing?: AwsJobTiming }): Promise<TrainingJob> {
+  const { events } = context;
+  const session = context.session ?? new Session(context.region ? { region: context.region } : {});
   let request = context.request;
-  const hasLocalInputs = (request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
-  if (hasLocalInputs) {
+  if (hasLocalInputs(request)) {
     const bucket = await session.ensureDefaultBucket();
     request = (await uploadLocalInputs(request, { s3: session.s3(), bucket, events })).request;
   }

@@ -16,7 +16,7 @@ export interface PredictOptions {
 }
 
 /** What a backend answers to an invocation. */
-export interface InvokeAnswer {
+interface InvokeAnswer {
   body: Uint8Array;
   contentType: string | undefined;
 }

@@ -28,7 +28,7 @@ import { validateOptions } from './validate.js';
 import { cloudOnlyWarnings } from './cloud-warnings.js';
 
 /** Regions where SageMaker Debugger and Profiler do not exist; the SDK turns both off there. */
-export const REGIONS_WITHOUT_DEBUGGER = [
+const REGIONS_WITHOUT_DEBUGGER = [
   'us-iso-east-1',
   'us-isob-east-1',
   'ap-southeast-3',
@@ -131,7 +131,7 @@ function channelFor(name: string, input: ChannelInput, cwd: string): Channel {
 }
 
 /** The channels of a job, in the order given, with the model channel last (as the SDK does). */
-export function buildChannels(options: EstimatorOptions, inputs: Inputs | undefined, cwd: string): Channel[] | undefined {
+function buildChannels(options: EstimatorOptions, inputs: Inputs | undefined, cwd: string): Channel[] | undefined {
   const channels: Channel[] =
     inputs === undefined
       ? []

@@ -35,7 +35,7 @@ async function readLogLines(file: string): Promise<LogLine[]> {
 }
 
 /** The streams of one job: a host has one once training started or it printed something. */
-export async function jobStreams(stateDir: string, jobName: string): Promise<LogStream[]> {
+async function jobStreams(stateDir: string, jobName: string): Promise<LogStream[]> {
   // Only job names can be records (and ../x must not reach the file system).
   if (!JOB_NAME_PATTERN.test(jobName)) return [];
   const paths = new JobPaths(stateDir, jobName);

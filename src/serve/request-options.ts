@@ -135,7 +135,7 @@ function monitoringOptions(request: Json): Json {
 }
 
 /** The estimator options a CreateTrainingJob request stands for (undefined members dropped). */
-export function optionsOfRequest(request: Json): Json {
+function optionsOfRequest(request: Json): Json {
   const algorithm = obj(request.AlgorithmSpecification);
   const resources = obj(request.ResourceConfig);
   const stopping = obj(request.StoppingCondition);

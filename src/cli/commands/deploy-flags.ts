@@ -28,7 +28,7 @@ function numberFlag(flag: string, value: string | undefined): number | undefined
 }
 
 /** `--env K=V` pairs as a map; a pair without `=` or with an empty name is a usage error. */
-export function parseEnvFlags(pairs: readonly string[]): Record<string, string> | undefined {
+function parseEnvFlags(pairs: readonly string[]): Record<string, string> | undefined {
   if (!pairs.length) return undefined;
   const env: Record<string, string> = {};
   for (const pair of pairs) {

@@ -34,7 +34,7 @@ interface TrainFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Job options from the file plus the command-line overrides, validated. */
-export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
+async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
   if (!flags.config)
