@@ -48,6 +48,7 @@ export type { LocalRunSettings } from './backend.js';
 export { JobEvents, type JobEventMap, type LogLine, type MetricSample, type Progress, type StatusChange } from './events.js';
 export type { BackendName, JobSummary, LogsOptions, TrainingJob, WaitOptions } from './job.js';
 export { isTerminalStatus } from './job.js';
+export { listJobs, type ListJobsOptions } from './estimator/list-jobs.js';
 export {
   EnvironmentError,
   NotFoundError,

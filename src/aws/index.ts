@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { extractTar } from '../archive/extract.js';
 import type { StartContext } from '../backend.js';
 import type { Progress } from '../events.js';
-import type { JobSummary, TrainingJob } from '../job.js';
+import { jobSummary, type JobSummary, type TrainingJob } from '../job.js';
 import { openObjectStream, progressCounter } from '../s3/transfer.js';
 import { isS3Uri, parseS3Uri } from '../s3/uri.js';
 import { UsageError } from '../errors.js';
@@ -69,19 +69,7 @@ export async function listAwsJobs(
       }),
     ),
   );
-  return (result.TrainingJobSummaries ?? []).map((s) => {
-    const created = s.CreationTime ? new Date(s.CreationTime).getTime() : 0;
-    const end = s.TrainingEndTime ? new Date(s.TrainingEndTime).getTime() : undefined;
-    return {
-      name: s.TrainingJobName ?? '',
-      backend: 'aws' as const,
-      status: s.TrainingJobStatus ?? 'Unknown',
-      ...(s.SecondaryStatus && { secondaryStatus: s.SecondaryStatus }),
-      creationTime: created,
-      ...(end !== undefined && { endTime: end }),
-      durationSeconds: ((end ?? Date.now()) - created) / 1000,
-    };
-  });
+  return (result.TrainingJobSummaries ?? []).map((summary) => jobSummary('aws', summary));
 }
 
 /**

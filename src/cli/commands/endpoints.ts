@@ -7,7 +7,7 @@ import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../action.js';
 import { table } from '../terminal.js';
-import { awsConfigured } from './list.js';
+import { awsConfigured } from '../../estimator/list-jobs.js';
 
 interface EndpointFlags {
   backend?: 'local' | 'aws';
