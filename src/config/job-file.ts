@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { UsageError } from '../errors.js';
-import { isLocalPath } from '../estimator/rules.js';
+import { isLocalPath } from '../estimator/rule-basics.js';
 
 /** A job file after parsing, before validation. */
 export interface LoadedJobFile {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { isLocalInstanceType } from '../estimator/local-job.js';
-import { JOB_NAME_PATTERN } from '../estimator/rules.js';
+import { JOB_NAME_PATTERN } from '../estimator/rule-basics.js';
 import { fromZodError } from '../estimator/zod-issues.js';
 import type { DeployOptions, DeployTags } from './types.js';
 

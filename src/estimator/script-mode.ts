@@ -18,7 +18,7 @@ import { parseS3Uri } from '../s3/uri.js';
 import { encodeHyperparameters } from './hyperparameters.js';
 import { isLocalJob } from './local-job.js';
 import type { EstimatorOptions } from './options.js';
-import { LIMITS } from './rules.js';
+import { LIMITS } from './rule-basics.js';
 import { SCRIPT_MODE_HYPERPARAMETERS } from './rules-extra.js';
 
 /** Where script-mode code is mounted in every local container, and what the toolkit is told. */

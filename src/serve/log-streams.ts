@@ -4,7 +4,7 @@
  * job's training start). Read from the job record's logs.jsonl, so they are live while the job runs.
  */
 import { readFile } from 'node:fs/promises';
-import { JOB_NAME_PATTERN } from '../estimator/rules.js';
+import { JOB_NAME_PATTERN } from '../estimator/rule-basics.js';
 import type { LogLine } from '../events.js';
 import { JobPaths, listJobNames, readDescribe } from '../local/record.js';
 

@@ -6,7 +6,7 @@
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { ValidationIssue } from '../errors.js';
-import { LIMITS } from '../estimator/rules.js';
+import { LIMITS } from '../estimator/rule-basics.js';
 import { findIssues } from '../estimator/validate.js';
 import { constraintMessage, validationException } from './aws-error.js';
 
