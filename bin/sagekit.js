@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` via `prepare`).
+// Thin launcher: `npm run build` (run by `npm ci` via `prepare`) compiles src/ to dist/ and
+// bundles the CLI into dist/cli-bundle (scripts/bundle-cli.mjs: faster start-up); a build
+// without the bundle (tsc alone) runs the compiled modules.
+import { existsSync } from 'node:fs';
+
 // The AWS SDK prints a multi-line Node-version notice on Node 20; keep the CLI's stderr clean
 // unless the user explicitly asked for it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const dir = existsSync(new URL('../dist/cli-bundle/main.js', import.meta.url)) ? '../dist/cli-bundle' : '../dist/cli';
 // `sagekit logs NAME | head` closes the pipe early: that is the reader's choice, not an error
 // (and `train` stops its job cleanly then), see src/cli/closed-output.ts.
-const { handleClosedOutput } = await import('../dist/cli/closed-output.js');
+const { handleClosedOutput } = await import(`${dir}/closed-output.js`);
 handleClosedOutput();
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import(`${dir}/main.js`);
 process.exitCode = await main(process.argv);

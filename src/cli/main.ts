@@ -22,8 +22,9 @@ import { registerServe } from './commands/serve.js';
 import { registerServeEndpoint } from './commands/serve-endpoint.js';
 import { registerStop } from './commands/stop.js';
 import { registerTrain } from './commands/train.js';
+import { packagePath } from '../util/package-root.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
 /** Errors of the AWS SDK that mean "this machine is not set up", not "the job is wrong". */
 function isEnvironmentProblem(error: Error): boolean {

@@ -4,6 +4,7 @@
  * job record kept up to date all along. The job runs in this process's event loop; `done`
  * resolves with the final describe document whatever the outcome.
  */
+import { once } from 'node:events';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,7 +40,8 @@ import { containerEnvironment } from './environment.js';
 import { cleanupLeftovers, MANAGED_LABEL } from './leftovers.js';
 import { createMetricParser, finalMetrics, type MetricParser } from './metrics.js';
 import { claimJobName } from './claim.js';
-import { readCompleteLog, replaceHostLines } from './log-recovery.js';
+import { demuxOutput } from './engine/demux.js';
+import { type Recovery, recoverHostLog, replaceHostLines, saveCompleteLog } from './log-recovery.js';
 import { preflightLocalJob } from './preflight.js';
 import { explainStartFailure } from './start-failure.js';
 import { JobPaths, readDescribe, resolveStateDir, writeDescribe } from './record.js';
@@ -67,9 +69,9 @@ interface HostRun {
   output?: OutputStream;
   /** The container's removal, started as soon as it exited and its output drained. */
   removal?: Promise<void>;
-  /** Lines the live stream delivered, and the complete log when the stream dropped some (log-recovery.ts). */
+  /** Lines the live stream delivered, and the file of the complete log when the stream had gaps (log-recovery.ts). */
   received: number;
-  complete?: LogLine[];
+  complete?: string;
   /** When its output last moved (or was held back by us), so only a silent stream is closed. */
   lastOutput?: number;
 }
@@ -345,7 +347,7 @@ export class LocalRun {
       new LineSplitter((message) => this.onLine({ host: host.name, message, timestamp: Date.now(), stream: kind }, host));
     const stdout = splitter('stdout');
     const stderr = splitter('stderr');
-    this.engine.docker.modem.demuxStream(stream, stdout, stderr);
+    demuxOutput(stream, stdout, stderr);
     let ended = false;
     const endBoth = () => {
       if (ended) return;
@@ -443,8 +445,7 @@ export class LocalRun {
         // The engine may report the exit before the last lines reached us: the reason quotes them.
         await drainOutput(host, outputs[index]!, () => this.outputHeld);
         if (!this.engine.local) await this.collectRemote(host);
-        const complete = await readCompleteLog(this.engine.docker, host.container!, host.name);
-        if (complete && complete.length > host.received) this.recoverLines(host, complete);
+        await this.recoverLines(host);
         if (firstFailure) this.failureReason ??= await this.hostFailure(host);
         // Removed while the other hosts still run: the engine's slow part overlaps with theirs.
         host.removal = removeContainer(host.container!);
@@ -455,24 +456,30 @@ export class LocalRun {
   }
 
   /**
-   * The live stream dropped lines of this host (log-recovery.ts): its record lines are replaced
-   * at the end. When the stream only ended early, the missing tail is also emitted as log and
-   * metric events; with gaps inside, metrics and last lines (for the failure reason) are
+   * The live stream may have dropped lines of this host (log-recovery.ts). When it only ended
+   * early, the missing tail is emitted as log and metric events; with gaps inside, its record
+   * lines are replaced at the end and its metrics and last lines (for the failure reason) are
    * recomputed from the whole log.
    */
-  private recoverLines(host: HostRun, complete: LogLine[]): void {
-    const received = host.received;
-    if (received === 0 || complete[received - 1]?.message === host.lastLines.at(-1)) {
-      // The live stream gave a prefix (it ended early): the rest is new to every listener too.
-      for (const line of complete.slice(received)) this.onLine(line, host);
-      host.complete = complete;
-      return;
-    }
-    host.complete = complete;
-    host.lastLines = complete.slice(-LAST_LINES_KEPT).map((l) => l.message);
+  private async recoverLines(host: HostRun): Promise<void> {
+    const recovery: Recovery = await recoverHostLog(this.engine.docker, host.container!, {
+      host: host.name,
+      received: host.received,
+      lastReceived: host.lastLines.at(-1),
+      keepLast: LAST_LINES_KEPT,
+      emit: (line) => {
+        this.onLine(line, host);
+        return this.logFile.writableNeedDrain ? once(this.logFile, 'drain').then(() => undefined) : undefined;
+      },
+      parseMetrics: (line) => this.metrics.parse(line.message, line.host, line.timestamp),
+    });
+    if (recovery.kind !== 'gaps') return;
+    const file = `${this.paths.logs}.${host.name}.complete`;
+    if (!(await saveCompleteLog(this.engine.docker, host.container!, host.name, file))) return;
+    host.complete = file;
+    host.lastLines = recovery.lastLines;
     const others = this.samples.filter((sample) => sample.host !== host.name);
-    const recovered = complete.flatMap((line) => this.metrics.parse(line.message, line.host, line.timestamp));
-    this.samples.splice(0, this.samples.length, ...others, ...recovered);
+    this.samples.splice(0, this.samples.length, ...others, ...recovery.samples);
   }
 
   /** A remote engine's host: model, output (failure file included) and checkpoints copied back. */

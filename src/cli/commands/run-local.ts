@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
@@ -16,6 +15,7 @@ import type { ScriptCode } from '../../estimator/script-mode.js';
 import { JobEvents } from '../../events.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../action.js';
+import { packagePath } from '../../util/package-root.js';
 
 /** What the parent hands to the detached runner. */
 interface DetachedJob {
@@ -26,7 +26,7 @@ interface DetachedJob {
   code?: ScriptCode;
 }
 
-const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
+const BIN = packagePath('bin', 'sagekit.js');
 
 /** Starts a local job in a detached process; resolves with its first describe document. */
 export async function startDetachedLocalJob(estimator: Estimator, context: CliContext, timeoutMs = 120_000): Promise<DescribeTrainingJobResponse> {

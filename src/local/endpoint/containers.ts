@@ -10,6 +10,7 @@ import type { LogLine } from '../../events.js';
 import { MANAGED_LABEL, removeLabelledResources } from '../leftovers.js';
 import { LineSplitter } from '../line-splitter.js';
 import { exitCodeOf, openOutput } from '../container-io.js';
+import { demuxOutput } from '../engine/demux.js';
 
 /** What the instances run. */
 export interface InstanceSpec {
@@ -43,12 +44,12 @@ function labels(endpointName: string, instance?: string): Record<string, string>
 }
 
 /** Streams a container's output, line by line, to `onLine`. */
-async function streamLogs(docker: Docker, container: Docker.Container, host: string, onLine: (line: LogLine) => void): Promise<void> {
+async function streamLogs(container: Docker.Container, host: string, onLine: (line: LogLine) => void): Promise<void> {
   const stream = await openOutput(container);
   const splitter = (kind: 'stdout' | 'stderr') => new LineSplitter((message) => onLine({ host, message, timestamp: Date.now(), stream: kind }));
   const stdout = splitter('stdout');
   const stderr = splitter('stderr');
-  docker.modem.demuxStream(stream, stdout, stderr);
+  demuxOutput(stream, stdout, stderr);
   const end = () => {
     stdout.end();
     stderr.end();
@@ -100,7 +101,7 @@ export class EndpointContainers {
         await container.start().catch((error: Error) => {
           throw new Error(`${name} could not start "${spec.image} serve" (SageMaker runs the image with the argument serve): ${error.message.trim()}`);
         });
-        await streamLogs(this.docker, container, name, onLine);
+        await streamLogs(container, name, onLine);
         this.instances.push({ name, container, address: await addressOf(container, networkName), exited: exitCodeOf(container) });
       }
       return this.instances;

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../util/package-root.js';
 import { NotFoundError, SagekitError, UsageError } from '../../errors.js';
 import { EndpointError, ModelError } from '../../deploy/errors.js';
 import type { JobEvents, LogLine } from '../../events.js';
@@ -19,7 +19,7 @@ import {
   type LocalEndpointDescribe,
 } from './record.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/sagekit.js', import.meta.url));
+const BIN = packagePath('bin', 'sagekit.js');
 const POLL_MS = 250;
 
 /** Where local endpoint records live and which engine runs them. */

@@ -4,12 +4,11 @@
  * says what was tried and how to start one.
  */
 import { existsSync } from 'node:fs';
-// Before dockerode: defers the parts of it a job never calls (see lean-dockerode.ts).
-import './lean-dockerode.js';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import { clientOptions } from './client-options.js';
 import { engineInfo, type EngineInfo } from './info.js';
+import { loadDockerode } from './lean-dockerode.js';
 import { engineCandidates, isLocalHost, type EngineCandidate } from './strategies.js';
 
 /** A connected engine. */
@@ -47,10 +46,11 @@ async function ping(docker: Docker): Promise<void> {
 async function tryCandidate(candidate: EngineCandidate): Promise<Engine | string> {
   if (candidate.host.startsWith('unix://') && !existsSync(candidate.host.slice('unix://'.length))) return 'no such socket';
   try {
-    const docker = new Docker({ ...clientOptions(candidate), timeout: PING_TIMEOUT_MS });
+    const Dockerode = loadDockerode(); // its heavy parts deferred (lean-dockerode.ts)
+    const docker = new Dockerode({ ...clientOptions(candidate), timeout: PING_TIMEOUT_MS });
     await ping(docker);
     // The short timeout is for detection only: builds, pulls and waits take as long as they take.
-    return { docker: new Docker(clientOptions(candidate)), host: candidate.host, source: candidate.source, local: isLocalHost(candidate.host) };
+    return { docker: new Dockerode(clientOptions(candidate)), host: candidate.host, source: candidate.source, local: isLocalHost(candidate.host) };
   } catch (error) {
     return (error as Error).message.split('\n')[0] ?? 'no answer';
   }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import './lean-dockerode.js';
+import { loadDockerode } from './lean-dockerode.js';
 
 const require = createRequire(import.meta.url);
 const modemDir = path.dirname(createRequire(require.resolve('dockerode/package.json')).resolve('docker-modem/package.json'));
@@ -11,7 +11,8 @@ const sessionFile = path.join(path.dirname(require.resolve('dockerode/package.js
 
 describe('lean dockerode', () => {
   it('leaves the BuildKit session and the SSH transport unloaded until first called', () => {
-    const Docker = require('dockerode') as new (options: object) => { modem: unknown };
+    const Docker = loadDockerode();
+    expect(Docker).toBe(require('dockerode'));
     expect(new Docker({ socketPath: '/nonexistent.sock' }).modem).toBeDefined();
     for (const file of [sessionFile, sshFile]) {
       const cached = require.cache[file];

@@ -1,13 +1,16 @@
 /**
  * dockerode loads two heavy modules as soon as it is imported, which almost no run calls: its
  * BuildKit session (gRPC and protobuf, ~50 ms of CPU) and docker-modem's SSH transport (ssh2,
- * ~35 ms). A local job pays for both at every start. This module, imported before dockerode,
- * puts a stand-in for each into the CommonJS cache that loads the real module on its first
- * call — so nothing changes for a BuildKit build or an ssh:// engine, they just load later.
+ * ~35 ms). A local job pays for both at every start. {@link loadDockerode} first puts a
+ * stand-in for each into the CommonJS cache that loads the real module on its first call — so
+ * nothing changes for a BuildKit build or an ssh:// engine, they just load later — and then
+ * requires dockerode. A required (not imported) dockerode also keeps that order in the bundled
+ * CLI, where static imports of packages are hoisted above the bundle's own code.
  * Both modules export one function; if a dockerode release moves or reshapes them, the
  * stand-in is simply not installed.
  */
 import { existsSync } from 'node:fs';
+import type Docker from 'dockerode';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -47,7 +50,15 @@ function defer(file: string): void {
   require.cache[file] = stub;
 }
 
-for (const { pkg, file, from } of DEFERRED) {
-  const dir = packageDir(pkg, from);
-  if (dir) defer(path.join(dir, file));
+let dockerode: typeof Docker | undefined;
+
+/** dockerode's client class, loaded on first call with its heavy parts deferred. */
+export function loadDockerode(): typeof Docker {
+  if (dockerode) return dockerode;
+  for (const { pkg, file, from } of DEFERRED) {
+    const dir = packageDir(pkg, from);
+    if (dir) defer(path.join(dir, file));
+  }
+  dockerode = require('dockerode') as typeof Docker;
+  return dockerode;
 }
