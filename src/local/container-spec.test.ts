@@ -50,6 +50,15 @@ describe('containerSpec', () => {
     expect(spec).toMatchObject({ Cmd: ['--epochs', '2'], Entrypoint: ['python3', 'train.py'] });
   });
 
+  it("a one-host job on the engine's default network: joined by name, no aliases (Docker refuses them there)", () => {
+    const { addresses: _a, ...rest } = base;
+    const spec = containerSpec({ ...rest, network: 'bridge', defaultNetwork: true, hostIndex: 0, hostName: 'algo-1', hostNames: ['algo-1'] });
+    expect(spec.HostConfig?.NetworkMode).toBe('bridge');
+    expect(spec.Hostname).toBe('algo-1');
+    expect(spec.NetworkingConfig).toBeUndefined();
+    expect(spec.HostConfig?.ExtraHosts).toBeUndefined();
+  });
+
   it('GPUs: device requests on Docker, the CDI device on Podman', () => {
     expect(containerSpec({ ...base, gpu: 'docker' }).HostConfig?.DeviceRequests).toEqual([
       { Driver: '', Count: -1, Capabilities: [['gpu']], DeviceIDs: [], Options: {} },

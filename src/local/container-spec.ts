@@ -24,6 +24,8 @@ export interface HostContainerInput {
   hostNames: string[];
   /** Network name, or `none` (an isolated one-host job). */
   network: string;
+  /** The engine's default network (networks.ts defaultBridge): no aliases there, Docker refuses them. */
+  defaultNetwork?: boolean;
   /** Fixed address of each host on the network, in host order (absent without a network). */
   addresses?: string[];
   env: string[];
@@ -68,12 +70,13 @@ export function containerSpec(input: HostContainerInput): Docker.ContainerCreate
       ...(addresses && { ExtraHosts: input.hostNames.flatMap((h, i) => (i === input.hostIndex ? [] : [`${h}:${addresses[i]}`])) }),
       ...(input.gpu && gpuHostConfig(input.gpu)),
     },
-    ...(network !== 'none' && {
-      NetworkingConfig: {
-        EndpointsConfig: {
-          [network]: { Aliases: [input.hostName], ...(addresses && { IPAMConfig: { IPv4Address: addresses[input.hostIndex]! } }) },
+    ...(network !== 'none' &&
+      !input.defaultNetwork && {
+        NetworkingConfig: {
+          EndpointsConfig: {
+            [network]: { Aliases: [input.hostName], ...(addresses && { IPAMConfig: { IPv4Address: addresses[input.hostIndex]! } }) },
+          },
         },
-      },
-    }),
+      }),
   };
 }

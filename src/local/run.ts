@@ -28,7 +28,7 @@ import { writeHostTree } from './config-files.js';
 import { connectEngine, type Engine } from './engine/connect.js';
 import { exitCodeOf, openOutput, startContainer, type OutputMode, type OutputStream } from './container-io.js';
 import { isLibpod } from './engine/libpod.js';
-import { createJobNetwork, type JobNetwork } from './engine/networks.js';
+import { createJobNetwork, defaultBridge, type JobNetwork } from './engine/networks.js';
 import { assertGpuSupport } from './engine/gpu.js';
 import type { EngineKind } from './engine/info.js';
 import { containerSpec, type Bind } from './container-spec.js';
@@ -101,6 +101,8 @@ export class LocalRun {
   private readonly samples: MetricSample[] = [];
   private persistQueue: Promise<void> = Promise.resolve();
   private hostAddresses: string[] | undefined;
+  /** A one-host job on the engine's default network rather than one of its own. */
+  private onDefaultNetwork = false;
   /** True while the containers' output waits for the record's log file to catch up. */
   private outputHeld = false;
   /** Set for `local_gpu` jobs: the engine kind whose way of passing GPUs is used. */
@@ -292,9 +294,14 @@ export class LocalRun {
    * written into each container's hosts file, so all names resolve from the first instruction
    * of `train`, whatever order the containers start in (engine DNS only knows started ones).
    */
-  private async createNetwork(): Promise<string> {
+  private async createNetwork(podman: Promise<boolean>): Promise<string> {
     const isolated = this.request.EnableNetworkIsolation === true;
     if (isolated && this.hosts.length === 1) return 'none';
+    if (this.hosts.length === 1) {
+      const shared = await defaultBridge(this.engine.docker, await podman);
+      this.onDefaultNetwork = shared !== undefined;
+      if (shared) return shared;
+    }
     // Unique per run: a crashed run's network must never collide with a new one.
     const name = `sagekit-${this.name}-${process.pid}`.slice(0, 100);
     this.network = await createJobNetwork(this.engine.docker, { name, labels: this.labels(), internal: isolated, hosts: this.hosts.length });
@@ -324,6 +331,7 @@ export class LocalRun {
       hostIndex: index,
       hostNames: this.hosts.map((h) => h.name),
       network,
+      ...(this.onDefaultNetwork && { defaultNetwork: true }),
       ...(this.hostAddresses && { addresses: this.hostAddresses }),
       env,
       binds,
@@ -397,7 +405,7 @@ export class LocalRun {
 
   private async runContainers(): Promise<void> {
     const attachFirst = isLibpod(this.engine.docker); // asked now, answered while the containers are created
-    const network = await this.createNetwork();
+    const network = await this.createNetwork(attachFirst);
     const env = await containerEnvironment(this.request, this.region, this.settings.passAwsCredentials === true);
     await Promise.all(this.hosts.map(async (host) => (host.container = await this.createContainer(host, network, env))));
     if (this.stopReason) return;

@@ -8,7 +8,7 @@ describe('clientOptions', () => {
     const options = clientOptions({ host: 'unix:///run/nothing.sock', source: 'test' }) as { socketPath?: string; agent?: http.Agent };
     expect(options.socketPath).toBe('/run/nothing.sock');
     expect(options.agent).toBeInstanceOf(http.Agent);
-    expect(options.agent!.keepAlive).toBe(false);
+    expect((options.agent as http.Agent & { keepAlive: boolean }).keepAlive).toBe(false);
     // What docker-modem does for every request, debug log on or off.
     const text = inspect({ method: 'GET', agent: options.agent }, { showHidden: true, depth: null });
     expect(text).toContain('Agent { keepAlive: false }');

@@ -68,3 +68,20 @@ export async function createJobNetwork(docker: Docker, spec: JobNetworkSpec): Pr
   }
   throw lastError;
 }
+
+/**
+ * The engine's default bridge network (`podman` on Podman, `bridge` on Docker), when it has
+ * one. A one-host job needs no network of its own: there is no other host to resolve, and every
+ * engine writes the container's own name into its hosts file. Joining the default network saves
+ * creating and removing one, and the DNS server a user-defined network starts (aardvark-dns on
+ * Podman, the embedded DNS on Docker) — what a bare `podman run` / `docker run` does too.
+ */
+export async function defaultBridge(docker: Docker, podman: boolean): Promise<string | undefined> {
+  const name = podman ? 'podman' : 'bridge';
+  try {
+    const network = await docker.getNetwork(name).inspect();
+    return network.Driver === 'bridge' && !network.Internal ? name : undefined;
+  } catch {
+    return undefined; // none (Docker started with --bridge=none), or the engine does not say
+  }
+}
