@@ -114,6 +114,34 @@ async function timeRows(engine: BenchEngine, dir: string): Promise<BenchResult[]
   return rows;
 }
 
+/**
+ * What bounds the one-host row where the engine has no default bridge (Docker started with
+ * --bridge=none, as on this machine): sagekit then creates a network of its own, while a bare
+ * run gets no network at all. This row compares the job with a bare run on a user-defined
+ * network — the same engine work — so what sagekit itself adds shows apart from the network.
+ */
+async function ownNetworkRow(engine: BenchEngine, dir: string): Promise<BenchResult[]> {
+  const defaultBridge = engine.name === 'podman' ? 'podman' : 'bridge';
+  const inspect = await runProcess(engine.cli, ['network', 'inspect', defaultBridge], engine.cliEnv);
+  if (inspect.code === 0) return []; // one-host jobs join the default bridge: the main row already compares like with like
+  const network = `sagekit-bench-${process.pid}`;
+  const created = await runProcess(engine.cli, ['network', 'create', network], engine.cliEnv);
+  const name = `[${engine.name}] one-host job vs bare run on a network of its own`;
+  const baseline = `${engine.cli} run --rm --network NET IMAGE train`;
+  if (created.code !== 0) return [failedRow(name, baseline, 1.3, created)];
+  try {
+    const one = await cliJob(dir, engine, 'one-net', {});
+    const onNetwork = () => runProcess(engine.cli, ['run', '--rm', '--network', network, BENCH_IMAGE, 'train'], engine.cliEnv);
+    const measured = await alternate(RUNS, onNetwork, one);
+    const failure = measured.baselineFailure ?? measured.subjectFailure;
+    if (failure) return [failedRow(name, baseline, 1.3, failure)];
+    const details = `sagekit ${measured.subject.toFixed(0)} ms, bare on a network ${measured.baseline.toFixed(0)} ms (no ${defaultBridge} network on this engine)`;
+    return [row(name, baseline, measured.subject, measured.baseline, 1.3, details)];
+  } finally {
+    await runProcess(engine.cli, ['network', 'rm', network], engine.cliEnv);
+  }
+}
+
 async function rssRows(engine: BenchEngine, dir: string): Promise<BenchResult[]> {
   const tag = `[${engine.name}]`;
   const empty = path.join(dir, 'empty');
@@ -176,6 +204,7 @@ export async function run(): Promise<BenchResult[]> {
       await ensureBenchImage(engine);
       console.error(`  ${engine.name}: job timings…`);
       results.push(...(await timeRows(engine, dir)));
+      results.push(...(await ownNetworkRow(engine, dir)));
       console.error(`  ${engine.name}: peak memory…`);
       results.push(...(await rssRows(engine, dir)));
     } catch (error) {

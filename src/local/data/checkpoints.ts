@@ -19,7 +19,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
 import { downloadObject, listObjects, uploadFile } from '../../s3/transfer.js';
 import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri, type S3Location } from '../../s3/uri.js';
-import { createLimiter, mapLimited } from '../../util/concurrency.js';
+import { createLimiter, type Limiter, mapLimited } from '../../util/concurrency.js';
 import { destinationFor } from './placement.js';
 import { walkFiles } from './sources.js';
 
@@ -76,121 +76,176 @@ async function copyAtomically(from: string, to: string): Promise<void> {
   }
 }
 
+/** What restoring and syncing share: where to, how many transfers at once, what was copied. */
+interface SyncState {
+  options: CheckpointSyncOptions;
+  destination: Destination;
+  limiter: Limiter;
+  /** host index → relative path → what was last copied (or restored). */
+  seen: Map<string, Seen>[];
+}
+
 /** Creates the checkpoint sync of a job (nothing happens until a method is called). */
 export function createCheckpointSync(options: CheckpointSyncOptions): CheckpointSync {
-  const destination = parseDestination(options.s3Uri);
+  const state: SyncState = {
+    options,
+    destination: parseDestination(options.s3Uri),
+    limiter: createLimiter(4),
+    seen: options.hostDirs.map(() => new Map<string, Seen>()),
+  };
   const interval = options.intervalMs ?? 10_000;
-  const limiter = createLimiter(4);
-  /** host index → relative path → what was last copied (or restored). */
-  const seen = options.hostDirs.map(() => new Map<string, Seen>());
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let started = false;
-  let stopped = false;
-
-  const remember = async (host: number, rel: string, file: string) => {
-    const info = await stat(file);
-    seen[host]!.set(rel, { size: info.size, mtimeMs: info.mtimeMs });
-  };
-
-  const restore = async (): Promise<void> => {
-    let copied = 0;
-    if (destination.kind === 'file') {
-      const present = await stat(destination.root).then(
-        (s) => s.isDirectory(),
-        () => false,
-      );
-      if (!present) return;
-      const files = await walkFiles(destination.root);
-      await mapLimited(files, limiter, async (item) => {
-        for (const [host, dir] of options.hostDirs.entries()) {
-          const target = destinationFor(dir, item.relativePath);
-          await copyAtomically(item.path, target);
-          await remember(host, item.relativePath, target);
-        }
-        copied += item.size;
-      });
-    } else {
-      const { location } = destination;
-      const keys: Array<{ key: string; rel: string }> = [];
-      for await (const object of listObjects(options.s3(), location)) {
-        if (!object.Key || object.Key.endsWith('/')) continue;
-        keys.push({ key: object.Key, rel: object.Key.slice(location.key.length) });
-      }
-      await mapLimited(keys, limiter, async ({ key, rel }) => {
-        // Download once, then copy on disk to the other hosts.
-        const [first, ...others] = options.hostDirs.map((dir) => destinationFor(dir, rel));
-        if (!first) return;
-        copied += await downloadObject(options.s3(), { bucket: location.bucket, key }, first);
-        await remember(0, rel, first);
-        for (const [i, target] of others.entries()) {
-          await copyAtomically(first, target);
-          await remember(i + 1, rel, target);
-        }
-      });
-    }
-    options.events.emit('progress', { kind: 'download', label: `checkpoints <- ${options.s3Uri}`, loaded: copied, total: copied, done: true });
-  };
-
-  const syncOnce = async (): Promise<void> => {
-    let uploaded = 0;
-    for (const [host, dir] of options.hostDirs.entries()) {
-      const present = await stat(dir).then(
-        (s) => s.isDirectory(),
-        () => false,
-      );
-      if (!present) continue;
-      const files = await walkFiles(dir);
-      const changed = files.filter((item) => {
-        const before = seen[host]!.get(item.relativePath);
-        return !before || before.size !== item.size || before.mtimeMs !== item.mtimeMs;
-      });
-      await mapLimited(changed, limiter, async (item) => {
-        const info = await stat(item.path);
-        if (destination.kind === 'file') {
-          await copyAtomically(item.path, destinationFor(destination.root, item.relativePath));
-        } else {
-          await uploadFile(options.s3(), item.path, { bucket: destination.location.bucket, key: destination.location.key + item.relativePath });
-        }
-        // What was read is what was current when the copy began; a later change is caught next time.
-        seen[host]!.set(item.relativePath, { size: info.size, mtimeMs: info.mtimeMs });
-        uploaded += info.size;
-      });
-    }
-    if (uploaded > 0) {
-      options.events.emit('progress', { kind: 'upload', label: `checkpoints -> ${options.s3Uri}`, loaded: uploaded, total: uploaded, done: true });
-    }
-  };
-
-  const tick = () => {
-    timer = undefined;
-    inFlight = syncOnce()
-      .catch((error: unknown) => {
-        options.events.warnOnce(`checkpoint sync to ${options.s3Uri} failed (retrying every ${interval / 1000} s): ${(error as Error).message}`);
-      })
-      .finally(() => {
-        inFlight = undefined;
-        if (!stopped) schedule();
-      });
-  };
-  const schedule = () => {
-    timer = setTimeout(tick, interval);
-    timer.unref();
-  };
-
+  const periodic = new PeriodicRun(interval, () =>
+    syncOnce(state).catch((error: unknown) => {
+      options.events.warnOnce(`checkpoint sync to ${options.s3Uri} failed (retrying every ${interval / 1000} s): ${(error as Error).message}`);
+    }),
+  );
   return {
-    restore,
-    start() {
-      if (started || stopped) return;
-      started = true;
-      schedule();
-    },
+    restore: () => restore(state),
+    start: () => periodic.start(),
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
-      await syncOnce();
+      await periodic.stop();
+      await syncOnce(state);
     },
   };
+}
+
+/**
+ * Runs `work` every `interval` ms, never two at once (the next run is scheduled when one ends).
+ * The timer does not keep the process alive.
+ */
+class PeriodicRun {
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly interval: number,
+    private readonly work: () => Promise<void>,
+  ) {}
+
+  /** Starts the runs; calling it again (or after {@link stop}) does nothing. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    this.schedule();
+  }
+
+  /** Stops the runs and waits for one in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.tick(), this.interval);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.inFlight = this.work().finally(() => {
+      this.inFlight = undefined;
+      if (!this.stopped) this.schedule();
+    });
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function remember(state: SyncState, host: number, rel: string, file: string): Promise<void> {
+  const info = await stat(file);
+  state.seen[host]!.set(rel, { size: info.size, mtimeMs: info.mtimeMs });
+}
+
+/** Copies what is at the destination into every host directory. */
+async function restore(state: SyncState): Promise<void> {
+  const { destination, options } = state;
+  const copied = destination.kind === 'file' ? await restoreFromFolder(state, destination.root) : await restoreFromS3(state, destination.location);
+  if (copied === undefined) return;
+  options.events.emit('progress', { kind: 'download', label: `checkpoints <- ${options.s3Uri}`, loaded: copied, total: copied, done: true });
+}
+
+/** Returns the bytes restored (per file, not per host); undefined when there is no folder yet. */
+async function restoreFromFolder(state: SyncState, root: string): Promise<number | undefined> {
+  if (!(await isDirectory(root))) return undefined;
+  let copied = 0;
+  await mapLimited(await walkFiles(root), state.limiter, async (item) => {
+    for (const [host, dir] of state.options.hostDirs.entries()) {
+      const target = destinationFor(dir, item.relativePath);
+      await copyAtomically(item.path, target);
+      await remember(state, host, item.relativePath, target);
+    }
+    copied += item.size;
+  });
+  return copied;
+}
+
+/** Returns the bytes downloaded. */
+async function restoreFromS3(state: SyncState, location: S3Location): Promise<number> {
+  const { options } = state;
+  const keys: Array<{ key: string; rel: string }> = [];
+  for await (const object of listObjects(options.s3(), location)) {
+    if (!object.Key || object.Key.endsWith('/')) continue;
+    keys.push({ key: object.Key, rel: object.Key.slice(location.key.length) });
+  }
+  let copied = 0;
+  await mapLimited(keys, state.limiter, async ({ key, rel }) => {
+    // Download once, then copy on disk to the other hosts.
+    const [first, ...others] = options.hostDirs.map((dir) => destinationFor(dir, rel));
+    if (!first) return;
+    copied += await downloadObject(options.s3(), { bucket: location.bucket, key }, first);
+    await remember(state, 0, rel, first);
+    for (const [i, target] of others.entries()) {
+      await copyAtomically(first, target);
+      await remember(state, i + 1, rel, target);
+    }
+  });
+  return copied;
+}
+
+/** Copies every new or changed file of every host to the destination. */
+async function syncOnce(state: SyncState): Promise<void> {
+  let uploaded = 0;
+  for (const [host, dir] of state.options.hostDirs.entries()) {
+    if (await isDirectory(dir)) uploaded += await syncHost(state, host, dir);
+  }
+  if (uploaded > 0) {
+    const { events, s3Uri } = state.options;
+    events.emit('progress', { kind: 'upload', label: `checkpoints -> ${s3Uri}`, loaded: uploaded, total: uploaded, done: true });
+  }
+}
+
+/** Returns the bytes copied from one host's directory. */
+async function syncHost(state: SyncState, host: number, dir: string): Promise<number> {
+  const seen = state.seen[host]!;
+  const changed = (await walkFiles(dir)).filter((item) => {
+    const before = seen.get(item.relativePath);
+    return !before || before.size !== item.size || before.mtimeMs !== item.mtimeMs;
+  });
+  let uploaded = 0;
+  await mapLimited(changed, state.limiter, async (item) => {
+    const info = await stat(item.path);
+    await copyOut(state, item.path, item.relativePath);
+    // What was read is what was current when the copy began; a later change is caught next time.
+    seen.set(item.relativePath, { size: info.size, mtimeMs: info.mtimeMs });
+    uploaded += info.size;
+  });
+  return uploaded;
+}
+
+async function copyOut(state: SyncState, file: string, rel: string): Promise<void> {
+  const { destination } = state;
+  if (destination.kind === 'file') {
+    await copyAtomically(file, destinationFor(destination.root, rel));
+  } else {
+    await uploadFile(state.options.s3(), file, { bucket: destination.location.bucket, key: destination.location.key + rel });
+  }
 }

@@ -15,3 +15,17 @@ export class ChannelDataError extends SagekitError {
     this.uri = uri;
   }
 }
+
+/** The channel a reader works on; every reader gets it, so it is all an error needs. */
+export interface ChannelRef {
+  channel: string;
+  uri: string;
+}
+
+/**
+ * The {@link ChannelDataError} of `ref`, to `throw` where the problem is found (instead of a
+ * callback threaded through every reader's signature).
+ */
+export function channelError(ref: ChannelRef, message: string, cause?: unknown): ChannelDataError {
+  return new ChannelDataError(ref.channel, ref.uri, message, cause);
+}

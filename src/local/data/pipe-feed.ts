@@ -1,35 +1,24 @@
 /**
  * Feeds one Pipe-mode FIFO: the channel's objects, in order, streamed (never buffered whole)
  * from disk or S3 into the pipe, optionally gunzipped (`CompressionType: Gzip`) and wrapped one
- * record per object (`RecordWrapperType: RecordIO`).
+ * record per object (`RecordWrapperType: RecordIO`), see `pipe-item.ts`.
  *
- * Local files that need no decompression take the worker-thread fast path (`fifo-worker.ts`);
+ * Local files that need no decompression take the worker-thread fast path (`fifo-copier.ts`);
  * S3 objects and gzipped data are streamed through the event loop with backpressure.
  *
- * RecordIO needs each record's length up front. For plain objects that is the file size or the
- * object's Content-Length; a gzipped object is first decompressed into a spool file on disk, so
- * its decompressed size is known without holding it in memory.
+ * Stopping is not failing: a reader that closes its end early or an aborted signal ends the feed
+ * quietly; only an object that cannot be read rejects, with a {@link ChannelDataError}.
  */
-import { closeSync, createReadStream, createWriteStream } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
-import { openObjectStream } from '../../s3/transfer.js';
 import { ChannelDataError } from './errors.js';
 import { FifoWriter, waitForReader } from './fifo.js';
-import { type FifoCopier, WorkerFeedError } from './fifo-worker.js';
+import { type FifoCopier, WorkerFeedError } from './fifo-copier.js';
+import { type ItemContext, OpenedItem, writeItem } from './pipe-item.js';
 import { describeItem } from './placement.js';
-import { recordHeader, recordPadding, RECORDIO_MAX_LENGTH } from './recordio.js';
-import type { DataItem } from './sources.js';
+import type { DataItem } from './source-types.js';
 
-/** Read size for local files: large reads keep syscalls few; the pipe itself holds 64 KiB. */
-const READ_CHUNK = 1024 * 1024;
 const PROGRESS_EVERY_MS = 500;
 
 /** One FIFO to feed. */
@@ -66,21 +55,8 @@ export function canUseCopier(items: readonly DataItem[], gzip: boolean): boolean
 }
 
 /** What feeding needs besides the spec. */
-export interface PipeContext {
-  s3: () => S3Client;
+export interface PipeContext extends ItemContext {
   events: JobEvents;
-  /** Directory for decompressed spool files (Gzip + RecordIO). */
-  spoolDir: string;
-  signal: AbortSignal;
-}
-
-/** Where an object's bytes are and how many there are. */
-async function openItem(item: DataItem, ctx: PipeContext): Promise<{ body: Readable; size: number | undefined }> {
-  if (item.kind === 'inline') return { body: Readable.from([item.data]), size: item.size };
-  if (item.kind === 'file') {
-    return { body: createReadStream(item.path, { highWaterMark: READ_CHUNK }), size: (await stat(item.path)).size };
-  }
-  return openObjectStream(ctx.s3(), item.location, ctx.signal);
 }
 
 /**
@@ -89,7 +65,6 @@ async function openItem(item: DataItem, ctx: PipeContext): Promise<{ body: Reada
  * has opened the pipe yet). Rejects with a {@link ChannelDataError} when an object cannot be read.
  */
 export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> {
-  const label = `${spec.channel} -> ${spec.host} (pipe${spec.epoch > 0 ? `, epoch ${spec.epoch}` : ''})`;
   // Polled without blocking (never a thread stuck in open()), so an abort ends the wait at once.
   const fd = await waitForReader(spec.fifo, ctx.signal);
   if (fd === undefined) return;
@@ -99,79 +74,86 @@ export async function feedPipe(spec: PipeSpec, ctx: PipeContext): Promise<void> 
     closeSync(fd);
     throw error;
   }
-  if (spec.copier) {
-    try {
-      const result = await spec.copier.run(ctx.signal, fd, (loaded) => ctx.events.emit('progress', { kind: 'download', label, loaded }));
-      if (!result.aborted) ctx.events.emit('progress', { kind: 'download', label, loaded: result.bytes, total: result.bytes, done: true });
-    } catch (error) {
-      const file = error instanceof WorkerFeedError ? error.file : undefined;
-      throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${file ?? 'a file'} into the pipe: ${(error as Error).message}`, error);
-    }
-    return;
+  const progress = new PipeProgress(ctx.events, spec);
+  if (spec.copier) await feedWithCopier(spec, spec.copier, ctx.signal, fd, progress);
+  else await feedWithWriter(spec, ctx, fd, progress);
+}
+
+/** `download` progress events of one pipe. */
+class PipeProgress {
+  private readonly label: string;
+  private last = Date.now();
+
+  constructor(
+    private readonly events: JobEvents,
+    spec: PipeSpec,
+  ) {
+    this.label = `${spec.channel} -> ${spec.host} (pipe${spec.epoch > 0 ? `, epoch ${spec.epoch}` : ''})`;
   }
+
+  report(loaded: number): void {
+    this.events.emit('progress', { kind: 'download', label: this.label, loaded });
+  }
+
+  /** Reports at most every {@link PROGRESS_EVERY_MS}. */
+  throttled(loaded: number): void {
+    const now = Date.now();
+    if (now - this.last < PROGRESS_EVERY_MS) return;
+    this.last = now;
+    this.report(loaded);
+  }
+
+  done(bytes: number): void {
+    this.events.emit('progress', { kind: 'download', label: this.label, loaded: bytes, total: bytes, done: true });
+  }
+}
+
+/** The worker-thread path: the copier writes, progress comes from its messages. */
+async function feedWithCopier(spec: PipeSpec, copier: FifoCopier, signal: AbortSignal, fd: number, progress: PipeProgress): Promise<void> {
+  try {
+    const result = await copier.run(signal, fd, (loaded) => progress.report(loaded));
+    if (!result.aborted) progress.done(result.bytes);
+  } catch (error) {
+    const file = error instanceof WorkerFeedError ? error.file : undefined;
+    throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${file ?? 'a file'} into the pipe: ${(error as Error).message}`, error);
+  }
+}
+
+/** The event-loop path: a non-blocking socket on the FIFO, destroyed at once on abort. */
+async function feedWithWriter(spec: PipeSpec, ctx: PipeContext, fd: number, progress: PipeProgress): Promise<void> {
   const writer = new FifoWriter(new Socket({ fd, readable: false, writable: true }));
   const onAbort = () => void writer.destroy();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const open: Readable[] = [];
-  let lastProgress = Date.now();
   try {
     for (const item of spec.items) {
-      if (ctx.signal.aborted || writer.readerGone) break;
-      let spool: string | undefined;
-      try {
-        let { body, size } = await openItem(item, ctx);
-        open.push(body);
-        // Compression applies to stored objects, not to an augmented manifest's inline attributes.
-        const gzip = spec.gzip && item.kind !== 'inline';
-        if (gzip && spec.recordIO) {
-          spool = path.join(ctx.spoolDir, `${randomUUID()}.spool`);
-          await mkdir(ctx.spoolDir, { recursive: true });
-          await pipeline(body, createGunzip(), createWriteStream(spool), { signal: ctx.signal });
-          size = (await stat(spool)).size;
-          body = createReadStream(spool, { highWaterMark: READ_CHUNK });
-          open.push(body);
-        } else if (gzip) {
-          const gunzip = createGunzip();
-          body.on('error', (error) => gunzip.destroy(error));
-          body = body.pipe(gunzip);
-          open.push(body);
-          size = undefined;
-        }
-        if (spec.recordIO) {
-          if (size === undefined) throw new Error('the object size is unknown, which RecordIO framing needs');
-          if (size > RECORDIO_MAX_LENGTH) throw new Error(`${size} bytes do not fit in one RecordIO record (at most ${RECORDIO_MAX_LENGTH})`);
-          if (!(await writer.write(recordHeader(size)))) break;
-        }
-        let written = 0;
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          written += chunk.length;
-          if (!(await writer.write(chunk))) break;
-          const now = Date.now();
-          if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            lastProgress = now;
-            ctx.events.emit('progress', { kind: 'download', label, loaded: writer.bytes });
-          }
-        }
-        if (writer.readerGone) break;
-        if (spec.recordIO) {
-          if (written !== size) throw new Error(`expected ${size} bytes but read ${written}`);
-          if (!(await writer.write(recordPadding(written)))) break;
-        }
-      } catch (error) {
-        if (ctx.signal.aborted || writer.readerGone) break;
-        throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${describeItem(item)} into the pipe: ${(error as Error).message}`, error);
-      } finally {
-        for (const stream of open.splice(0)) stream.destroy();
-        if (spool) await rm(spool, { force: true });
-      }
+      if (stopped(ctx, writer) || !(await feedItem(spec, item, ctx, writer, progress))) break;
     }
-    if (!ctx.signal.aborted && !writer.readerGone) await writer.end();
-    else await writer.destroy();
-    ctx.events.emit('progress', { kind: 'download', label, loaded: writer.bytes, total: writer.bytes, done: true });
+    if (stopped(ctx, writer)) await writer.destroy();
+    else await writer.end();
+    progress.done(writer.bytes);
   } catch (error) {
     await writer.destroy();
     throw error;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** True once feeding should end without an error: aborted, or the reader went away. */
+function stopped(ctx: PipeContext, writer: FifoWriter): boolean {
+  return ctx.signal.aborted || writer.readerGone;
+}
+
+/** Writes one item; false when feeding stops here. A read failure while still feeding rejects. */
+async function feedItem(spec: PipeSpec, item: DataItem, ctx: PipeContext, writer: FifoWriter, progress: PipeProgress): Promise<boolean> {
+  const opened = new OpenedItem();
+  try {
+    const body = await opened.open(item, spec, ctx);
+    return await writeItem(writer, body, spec.recordIO, () => progress.throttled(writer.bytes));
+  } catch (error) {
+    if (stopped(ctx, writer)) return false;
+    throw new ChannelDataError(spec.channel, spec.uri, `cannot stream ${describeItem(item)} into the pipe: ${(error as Error).message}`, error);
+  } finally {
+    await opened.close();
   }
 }

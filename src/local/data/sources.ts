@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileUriToPath, formatS3Uri, isFileUri, isS3Uri, parseS3Uri, type S3Location } from '../../s3/uri.js';
 import { listObjects } from '../../s3/transfer.js';
 import { listAugmentedManifest } from './augmented-manifest.js';
-import { ChannelDataError } from './errors.js';
+import { channelError, type ChannelRef } from './errors.js';
 import { readManifestText } from './manifest-text.js';
 import type { ChannelSource, DataItem, LocalItem, S3Item, SourceContext } from './source-types.js';
 
@@ -38,22 +38,18 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-/** Classifies a channel URI; throws a {@link ChannelDataError} for unsupported schemes/types. */
+/** Classifies a channel URI; throws a ChannelDataError for unsupported schemes/types. */
 export async function classifySource(ctx: SourceContext, dataType: string | undefined): Promise<ChannelSource> {
   const { uri } = ctx;
   const type = dataType ?? 'S3Prefix';
   if (type === 'Converse') {
-    throw new ChannelDataError(
-      ctx.channel,
-      uri,
-      `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`,
-    );
+    throw channelError(ctx, `S3DataType ${type} is not supported by the local backend; use S3Prefix, ManifestFile or AugmentedManifestFile`);
   }
   if (type !== 'S3Prefix' && type !== 'ManifestFile' && type !== 'AugmentedManifestFile') {
-    throw new ChannelDataError(ctx.channel, uri, `unknown S3DataType ${JSON.stringify(type)}`);
+    throw channelError(ctx, `unknown S3DataType ${JSON.stringify(type)}`);
   }
   if (!isS3Uri(uri) && !isFileUri(uri)) {
-    throw new ChannelDataError(ctx.channel, uri, 'the data URI must start with s3:// or file://');
+    throw channelError(ctx, 'the data URI must start with s3:// or file://');
   }
   if (type === 'ManifestFile') return { type: 'manifest', uri };
   if (type === 'AugmentedManifestFile') return { type: 'augmented-manifest', uri };
@@ -62,11 +58,11 @@ export async function classifySource(ctx: SourceContext, dataType: string | unde
   const local = fileUriToPath(uri);
   const info = await stat(local).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-    throw new ChannelDataError(ctx.channel, uri, `cannot read ${local}: ${error.message}`, error);
+    throw channelError(ctx, `cannot read ${local}: ${error.message}`, error);
   });
   if (info?.isDirectory()) return { type: 'local-dir', path: path.resolve(local) };
   if (info?.isFile()) return { type: 'local-file', path: local };
-  if (info) throw new ChannelDataError(ctx.channel, uri, `${local} is neither a file nor a directory`);
+  if (info) throw channelError(ctx, `${local} is neither a file nor a directory`);
   return { type: 'local-prefix', path: local };
 }
 
@@ -116,35 +112,34 @@ export async function containsFile(root: string): Promise<boolean> {
 
 /** Lists what a source selects, in S3 listing order (or manifest order). Never empty: throws instead. */
 export async function listItems(ctx: SourceContext, source: ChannelSource): Promise<DataItem[]> {
-  const fail = (message: string, cause?: unknown): never => {
-    throw new ChannelDataError(ctx.channel, ctx.uri, message, cause);
-  };
   let items: DataItem[];
   switch (source.type) {
     case 'local-dir':
       items = await walkFiles(source.path);
-      if (items.length === 0) fail(`no files found in ${source.path} (SageMaker fails a job whose channel has no objects)`);
+      if (items.length === 0) throw channelError(ctx, `no files found in ${source.path} (SageMaker fails a job whose channel has no objects)`);
       return items;
     case 'local-file': {
       const { size } = await stat(source.path);
       return [{ kind: 'file', path: source.path, relativePath: path.basename(source.path), size }];
     }
     case 'local-prefix':
-      return listLocalPrefix(source.path, fail);
+      return listLocalPrefix(ctx, source.path);
     case 's3-prefix':
-      return listS3Prefix(ctx, source.location, fail);
+      return listS3Prefix(ctx, source.location);
     case 'manifest':
-      return listManifest(ctx, fail);
+      return listManifest(ctx);
     case 'augmented-manifest':
-      return (await listAugmentedManifest(ctx, fail)).flat();
+      return (await listAugmentedManifest(ctx)).flat();
   }
 }
 
-async function listLocalPrefix(prefixPath: string, fail: (message: string) => never): Promise<LocalItem[]> {
+async function listLocalPrefix(ref: ChannelRef, prefixPath: string): Promise<LocalItem[]> {
   const parent = path.dirname(prefixPath);
   const base = path.basename(prefixPath);
-  if (prefixPath.endsWith('/') || prefixPath.endsWith(path.sep)) fail(`${prefixPath} does not exist`);
-  const entries = await readdir(parent).catch(() => fail(`${prefixPath} does not exist`));
+  if (prefixPath.endsWith('/') || prefixPath.endsWith(path.sep)) throw channelError(ref, `${prefixPath} does not exist`);
+  const entries = await readdir(parent).catch(() => {
+    throw channelError(ref, `${prefixPath} does not exist`);
+  });
   const items: LocalItem[] = [];
   for (const name of entries.filter((n) => n.startsWith(base))) {
     const full = path.join(parent, name);
@@ -153,12 +148,12 @@ async function listLocalPrefix(prefixPath: string, fail: (message: string) => ne
     else if (info?.isFile()) items.push({ kind: 'file', path: full, relativePath: name, size: info.size });
   }
   if (items.length === 0) {
-    fail(`${prefixPath} does not exist, and no file in ${parent} starts with "${base}"`);
+    throw channelError(ref, `${prefixPath} does not exist, and no file in ${parent} starts with "${base}"`);
   }
   return items.sort((a, b) => compareKeys(a.relativePath, b.relativePath));
 }
 
-async function listS3Prefix(ctx: SourceContext, location: S3Location, fail: (message: string, cause?: unknown) => never): Promise<S3Item[]> {
+async function listS3Prefix(ctx: SourceContext, location: S3Location): Promise<S3Item[]> {
   const items: S3Item[] = [];
   try {
     for await (const object of listObjects(ctx.s3(), location, ctx.signal)) {
@@ -173,30 +168,31 @@ async function listS3Prefix(ctx: SourceContext, location: S3Location, fail: (mes
     }
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
-    fail(`cannot list ${formatS3Uri(location)}: ${(error as Error).message}`, error);
+    throw channelError(ctx, `cannot list ${formatS3Uri(location)}: ${(error as Error).message}`, error);
   }
-  if (items.length === 0) fail(`no S3 objects found under ${formatS3Uri(location)}`);
+  if (items.length === 0) throw channelError(ctx, `no S3 objects found under ${formatS3Uri(location)}`);
   return items;
 }
 
 /** Reads a manifest (`[{"prefix": …}, "suffix", …]`) from S3 or disk and lists its entries. */
-async function listManifest(ctx: SourceContext, fail: (message: string, cause?: unknown) => never): Promise<DataItem[]> {
-  const text = await readManifestText(ctx, fail);
+async function listManifest(ctx: SourceContext): Promise<DataItem[]> {
+  const text = await readManifestText(ctx);
   let manifest: unknown;
   try {
     manifest = JSON.parse(text);
   } catch (error) {
-    return fail(`the manifest is not valid JSON: ${(error as Error).message}`, error);
+    throw channelError(ctx, `the manifest is not valid JSON: ${(error as Error).message}`, error);
   }
   const [head, ...entries] = Array.isArray(manifest) ? manifest : [];
   const prefix = (head as { prefix?: unknown } | undefined)?.prefix;
   if (typeof prefix !== 'string' || !(isS3Uri(prefix) || isFileUri(prefix))) {
-    return fail('a manifest must be a JSON array whose first element is {"prefix": "s3://bucket/some/prefix/"}');
+    throw channelError(ctx, 'a manifest must be a JSON array whose first element is {"prefix": "s3://bucket/some/prefix/"}');
   }
-  if (entries.length === 0) fail('the manifest lists no objects');
+  if (entries.length === 0) throw channelError(ctx, 'the manifest lists no objects');
   const items: DataItem[] = [];
   for (const entry of entries) {
-    if (typeof entry !== 'string' || entry === '') fail(`manifest entries after the prefix must be non-empty strings, got ${JSON.stringify(entry)}`);
+    if (typeof entry !== 'string' || entry === '')
+      throw channelError(ctx, `manifest entries after the prefix must be non-empty strings, got ${JSON.stringify(entry)}`);
     const suffix = entry as string;
     // SageMaker appends each entry to the prefix; the entry is also the file's path in the channel.
     const relativePath = suffix.replace(/^\/+/, '');
@@ -205,7 +201,7 @@ async function listManifest(ctx: SourceContext, fail: (message: string, cause?: 
     } else {
       const file = fileUriToPath(prefix + suffix);
       const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) fail(`manifest entry ${JSON.stringify(suffix)}: ${file} is not a file`);
+      if (!info?.isFile()) throw channelError(ctx, `manifest entry ${JSON.stringify(suffix)}: ${file} is not a file`);
       items.push({ kind: 'file', path: file, relativePath, size: info!.size });
     }
   }

@@ -13,99 +13,16 @@
  * worker threads when the process exits, so a worker still blocked then would make the process
  * unkillable; `exit-release.ts` releases it synchronously from the `exit` event.
  *
- * The worker's code is plain JavaScript evaluated from a string, so it runs the same from the
- * TypeScript sources (tests, tsx) and from the compiled package.
+ * The worker's own code is in `fifo-worker-source.ts`.
  */
 import { Worker } from 'node:worker_threads';
 import { closeSync } from 'node:fs';
 import { releaseAtExit } from './exit-release.js';
 import { drainFifo } from './fifo.js';
+import { CONTROL_BYTES, COPY_CHUNK, WORKER_SOURCE, type WorkerMessage } from './fifo-worker-source.js';
 import { RECORDIO_MAGIC, RECORDIO_MAX_LENGTH } from './recordio.js';
 
-/**
- * Size of the worker's copy buffer: 64 KiB, the default pipe capacity. Measured here, it beats
- * larger buffers (128 KiB: -20%, 1 MiB: -40%), as the buffer stays in the CPU cache.
- */
-const COPY_CHUNK = 64 * 1024;
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const { fifo, files, recordIO, chunk, magic, maxLength, control } = workerData;
-// [0] abort requested (main), [1] copy finished and FIFO closed (worker), [2] copy started (worker).
-const aborted = new Int32Array(control);
-const ABORT = Symbol('abort');
-let out;
-let bytes = 0;
-let lastProgress = Date.now();
-const result = { readerGone: false, error: undefined, file: undefined };
-function copy() {
-Atomics.store(aborted, 2, 1);
-function writeAll(buffer, length) {
-  let offset = 0;
-  while (offset < length) {
-    if (Atomics.load(aborted, 0)) throw ABORT;
-    offset += fs.writeSync(out, buffer, offset, length - offset);
-  }
-  bytes += length;
-  const now = Date.now();
-  if (now - lastProgress >= 500) {
-    lastProgress = now;
-    parentPort.postMessage({ type: 'progress', bytes });
-  }
-}
-try {
-  out = fs.openSync(fifo, fs.constants.O_WRONLY);
-  parentPort.postMessage({ type: 'opened' });
-  const buffer = Buffer.allocUnsafe(chunk);
-  for (const file of files) {
-    result.file = file;
-    if (Atomics.load(aborted, 0)) throw ABORT;
-    const fd = fs.openSync(file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (recordIO) {
-        if (size > maxLength) throw new Error(size + ' bytes do not fit in one RecordIO record (at most ' + maxLength + ')');
-        const header = Buffer.alloc(8);
-        header.writeUInt32LE(magic, 0);
-        header.writeUInt32LE(size, 4);
-        writeAll(header, 8);
-      }
-      let read = 0;
-      for (;;) {
-        const n = fs.readSync(fd, buffer, 0, chunk, null);
-        if (n === 0) break;
-        read += n;
-        writeAll(buffer, n);
-      }
-      if (recordIO) {
-        if (read !== size) throw new Error('expected ' + size + ' bytes but read ' + read);
-        const pad = (4 - (size % 4)) % 4;
-        if (pad) writeAll(Buffer.alloc(pad), pad);
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-} catch (error) {
-  if (error === ABORT) {
-    // stopped on request
-  } else if (error && (error.code === 'EPIPE' || error.code === 'ECONNRESET')) {
-    result.readerGone = true;
-  } else {
-    result.error = error && error.message ? error.message : String(error);
-  }
-} finally {
-  if (out !== undefined) fs.closeSync(out);
-  Atomics.store(aborted, 1, 1);
-}
-parentPort.postMessage({ type: 'done', bytes, ...result });
-}
-// Parked until the feeder says so: the FIFO is not touched before feeding is asked for.
-parentPort.once('message', copy);
-`;
-
-/** Outcome of {@link feedFilesWithWorker}. */
+/** Outcome of {@link FifoCopier.run}. */
 export interface WorkerFeedResult {
   bytes: number;
   readerGone: boolean;
@@ -123,11 +40,6 @@ export class WorkerFeedError extends Error {
   }
 }
 
-type WorkerMessage =
-  | { type: 'opened' }
-  | { type: 'progress'; bytes: number }
-  | { type: 'done'; bytes: number; readerGone: boolean; error?: string; file?: string };
-
 /**
  * Copies a list of files into a FIFO from a worker thread. An `eager` copier starts its worker
  * (parked) right away — during staging, while containers start — so the ~50 ms a worker takes to
@@ -135,7 +47,7 @@ type WorkerMessage =
  * few. Either way the FIFO is touched only once {@link run} is called.
  */
 export class FifoCopier {
-  private readonly control = new SharedArrayBuffer(12);
+  private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
   private worker: Worker | undefined;
   private finished: Promise<Extract<WorkerMessage, { type: 'done' }>> | undefined;
   private onProgress: ((bytes: number) => void) | undefined;
