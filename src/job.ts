@@ -5,14 +5,14 @@
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { TrainingJobError } from './errors.js';
 import type { JobEvents, LogLine } from './events.js';
-import type { DeployCall } from './deploy/deploy.js';
+import type { DeployCall } from './deploy/call.js';
 import type { Predictor } from './deploy/predictor.js';
 
 /** Which backend runs a job. */
 export type BackendName = 'local' | 'aws';
 
 /** Terminal statuses a job can end in. */
-export const TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
+const TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
 
 /** True when `status` is one a job never leaves. */
 export function isTerminalStatus(status: string | undefined): boolean {
@@ -95,8 +95,44 @@ export interface JobSummary {
   secondaryStatus?: string;
   /** Epoch milliseconds. */
   creationTime: number;
+  /** Epoch milliseconds, when training began (absent where the backend's list does not say: SageMaker's). */
+  trainingStartTime?: number;
   /** Epoch milliseconds, when the job ended. */
   endTime?: number;
-  /** Seconds from start to end (or to now while running). */
+  /**
+   * Seconds of training, the same measure on both backends (and in `sagekit train`'s summary):
+   * from the training start to the end, or to now while the job runs. Where no start time is
+   * known — a job still starting, or SageMaker's ListTrainingJobs summaries, which carry none —
+   * the start is the creation time (so the provisioning is counted too). Always set by
+   * {@link jobSummary}.
+   */
   durationSeconds?: number;
+}
+
+/**
+ * The fields a {@link JobSummary} is made of: a describe document's (local record) or a
+ * SageMaker `ListTrainingJobs` summary's (same names, no start time).
+ */
+export type JobSummarySource = Pick<
+  DescribeTrainingJobResponse,
+  'TrainingJobName' | 'TrainingJobStatus' | 'SecondaryStatus' | 'CreationTime' | 'TrainingStartTime' | 'TrainingEndTime'
+>;
+
+const epochMs = (date: Date | string | undefined): number | undefined => (date === undefined ? undefined : new Date(date).getTime());
+
+/** The one mapping to a {@link JobSummary}, for both backends (see its `durationSeconds`). */
+export function jobSummary(backend: BackendName, source: Partial<JobSummarySource>, now: number = Date.now()): JobSummary {
+  const created = epochMs(source.CreationTime) ?? 0;
+  const start = epochMs(source.TrainingStartTime);
+  const end = epochMs(source.TrainingEndTime);
+  return {
+    name: source.TrainingJobName ?? '',
+    backend,
+    status: source.TrainingJobStatus ?? 'Unknown',
+    ...(source.SecondaryStatus && { secondaryStatus: source.SecondaryStatus }),
+    creationTime: created,
+    ...(start !== undefined && { trainingStartTime: start }),
+    ...(end !== undefined && { endTime: end }),
+    durationSeconds: ((end ?? now) - (start ?? created)) / 1000,
+  };
 }

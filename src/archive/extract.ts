@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 
 /** Raised when an archive entry would escape the destination directory. */
-export class UnsafeArchiveError extends Error {
+class UnsafeArchiveError extends Error {
   constructor(
     readonly entry: string,
     reason: string,
@@ -21,7 +21,7 @@ export class UnsafeArchiveError extends Error {
 }
 
 /** Throws when `entryPath` (or a link target) would resolve outside `root`. */
-export function assertInside(root: string, entryPath: string, linkTarget?: string): void {
+function assertInside(root: string, entryPath: string, linkTarget?: string): void {
   if (path.isAbsolute(entryPath) || /^[a-zA-Z]:/.test(entryPath)) {
     throw new UnsafeArchiveError(entryPath, 'absolute path');
   }

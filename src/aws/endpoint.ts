@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { EndpointError, ModelError } from '../deploy/errors.js';
-import type { EndpointClient } from '../deploy/predictor.js';
+import type { EndpointClient } from '../deploy/endpoint-client.js';
 import type { DeployRequests } from '../deploy/requests.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { JobEvents } from '../events.js';
@@ -58,7 +58,7 @@ async function call<T>(what: string, send: () => Promise<T>): Promise<T> {
 }
 
 /** DescribeEndpoint. */
-export function describeAwsEndpoint(session: Session, name: string): Promise<DescribeEndpointOutput> {
+function describeAwsEndpoint(session: Session, name: string): Promise<DescribeEndpointOutput> {
   return call(`endpoint ${name}`, () => session.sagemaker().send(new DescribeEndpointCommand({ EndpointName: name })));
 }
 
@@ -101,11 +101,7 @@ export async function createAwsEndpoint(options: CreateEndpointOptions): Promise
 }
 
 /** Deletes an endpoint, then (unless told not to) its endpoint config and the models of its variants. */
-export async function deleteAwsEndpoint(
-  session: Session,
-  name: string,
-  options: { deleteModel?: boolean; deleteEndpointConfig?: boolean } = {},
-): Promise<void> {
+async function deleteAwsEndpoint(session: Session, name: string, options: { deleteModel?: boolean; deleteEndpointConfig?: boolean } = {}): Promise<void> {
   const sagemaker = session.sagemaker();
   const endpoint = await describeAwsEndpoint(session, name);
   const configName = endpoint.EndpointConfigName!;

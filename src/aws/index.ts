@@ -7,26 +7,27 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { extractTar } from '../archive/extract.js';
 import type { StartContext } from '../backend.js';
 import type { Progress } from '../events.js';
-import type { JobSummary, TrainingJob } from '../job.js';
+import { jobSummary, type JobSummary, type TrainingJob } from '../job.js';
 import { openObjectStream, progressCounter } from '../s3/transfer.js';
 import { isS3Uri, parseS3Uri } from '../s3/uri.js';
 import { UsageError } from '../errors.js';
 import { createTrainingJobError } from './errors.js';
 import { AwsTrainingJob, type AwsJobTiming } from './job.js';
 import { withRetry } from './retry.js';
-import type { Session } from './session.js';
+import { hasLocalInputs } from './prepare.js';
+import { Session } from './session.js';
 import { uploadSourceCode } from './upload-code.js';
 import { uploadLocalInputs } from './upload-inputs.js';
 
-export { AwsTrainingJob, spotSavings, type AwsJobTiming, type AwsWaitOptions } from './job.js';
-export { Session, getExecutionRole, type SessionOptions } from './session.js';
+export { spotSavings, type AwsJobTiming } from './job.js';
+export { Session } from './session.js';
 
 /** Uploads local inputs, creates the job, and returns its handle at once. */
-export async function startAwsJob(context: StartContext & { session: Session; timing?: AwsJobTiming }): Promise<TrainingJob> {
-  const { session, events } = context;
+export async function startAwsJob(context: StartContext & { timing?: AwsJobTiming }): Promise<TrainingJob> {
+  const { events } = context;
+  const session = context.session ?? new Session(context.region ? { region: context.region } : {});
   let request = context.request;
-  const hasLocalInputs = (request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
-  if (hasLocalInputs) {
+  if (hasLocalInputs(request)) {
     const bucket = await session.ensureDefaultBucket();
     request = (await uploadLocalInputs(request, { s3: session.s3(), bucket, events })).request;
   }
@@ -68,19 +69,7 @@ export async function listAwsJobs(
       }),
     ),
   );
-  return (result.TrainingJobSummaries ?? []).map((s) => {
-    const created = s.CreationTime ? new Date(s.CreationTime).getTime() : 0;
-    const end = s.TrainingEndTime ? new Date(s.TrainingEndTime).getTime() : undefined;
-    return {
-      name: s.TrainingJobName ?? '',
-      backend: 'aws' as const,
-      status: s.TrainingJobStatus ?? 'Unknown',
-      ...(s.SecondaryStatus && { secondaryStatus: s.SecondaryStatus }),
-      creationTime: created,
-      ...(end !== undefined && { endTime: end }),
-      durationSeconds: ((end ?? Date.now()) - created) / 1000,
-    };
-  });
+  return (result.TrainingJobSummaries ?? []).map((summary) => jobSummary('aws', summary));
 }
 
 /**

@@ -10,7 +10,7 @@ import { credentialsError, isCredentialError } from './errors.js';
 import { tailJobLogs, type TailTiming } from './logs.js';
 import { sleep, withRetry } from './retry.js';
 import type { Session } from './session.js';
-import type { DeployCall } from '../deploy/deploy.js';
+import type { DeployCall } from '../deploy/call.js';
 import type { Predictor } from '../deploy/predictor.js';
 
 /** Timing of a cloud job's polling (defaults suit real jobs; tests shorten them). */

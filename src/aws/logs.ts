@@ -8,7 +8,7 @@ import { DescribeLogStreamsCommand, GetLogEventsCommand, type CloudWatchLogsClie
 import type { LogLine } from '../events.js';
 import { sleep, withRetry } from './retry.js';
 
-export const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
+const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
 
 /** Poll timing of the tailer. */
 export interface TailTiming {
@@ -27,7 +27,7 @@ interface StreamState {
 }
 
 /** Host of a stream name: `job/algo-2-1700000000` → `algo-2`. */
-export function hostOfStream(streamName: string): string {
+function hostOfStream(streamName: string): string {
   return /\/(algo-\d+)/.exec(streamName)?.[1] ?? streamName.split('/').pop() ?? streamName;
 }
 

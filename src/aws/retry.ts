@@ -16,7 +16,7 @@ const RETRYABLE_NAMES = new Set([
 ]);
 
 /** True when repeating the call later may succeed. */
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (e.$retryable) return true;
   if (RETRYABLE_NAMES.has(e.name ?? '') || RETRYABLE_NAMES.has(e.code ?? '')) return true;

@@ -184,7 +184,7 @@ export class Session {
 }
 
 /** Where SageMaker notebooks and Studio describe themselves. */
-export const NOTEBOOK_METADATA_FILE = '/opt/ml/metadata/resource-metadata.json';
+const NOTEBOOK_METADATA_FILE = '/opt/ml/metadata/resource-metadata.json';
 
 interface ResourceMetadata {
   ResourceName?: string;

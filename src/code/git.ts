@@ -16,7 +16,7 @@ import type { ScriptCode } from './script-code.js';
 const run = promisify(execFile);
 
 /** A checked-out repository and how to remove it. */
-export interface Clone {
+interface Clone {
   dir: string;
   cleanup(): Promise<void>;
 }
@@ -35,7 +35,7 @@ async function git(args: string[], field: { path: string; value: string }, cwd?:
 }
 
 /** Clones `config.repo` and checks out `branch`, then `commit`, as the Python SDK does. */
-export async function cloneRepository(config: GitConfig): Promise<Clone> {
+async function cloneRepository(config: GitConfig): Promise<Clone> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sagekit-git-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
@@ -50,7 +50,7 @@ export async function cloneRepository(config: GitConfig): Promise<Clone> {
 }
 
 /** `code` with its paths inside `clone` (checked to exist there). */
-export function resolveInClone(code: ScriptCode, clone: string): ScriptCode {
+function resolveInClone(code: ScriptCode, clone: string): ScriptCode {
   const inside = (p: string) => path.resolve(clone, p);
   const resolved: ScriptCode = {
     ...code,

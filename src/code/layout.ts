@@ -9,13 +9,13 @@ import path from 'node:path';
 import type { ScriptCode } from './script-code.js';
 
 /** One top-level entry of the code: a file or folder and its name at the root. */
-export interface CodeEntry {
+interface CodeEntry {
   source: string;
   name: string;
 }
 
 /** The top-level entries of `code` (its paths absolute), sorted by name so archives are reproducible. */
-export async function codeEntries(code: ScriptCode): Promise<CodeEntry[]> {
+async function codeEntries(code: ScriptCode): Promise<CodeEntry[]> {
   const entries: CodeEntry[] =
     code.sourceDir !== undefined
       ? (await readdir(code.sourceDir)).map((name) => ({ source: path.join(code.sourceDir!, name), name }))

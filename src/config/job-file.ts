@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { UsageError } from '../errors.js';
-import { isLocalPath } from '../estimator/rules.js';
+import { isLocalPath } from '../estimator/rule-basics.js';
 
 /** A job file after parsing, before validation. */
 export interface LoadedJobFile {
@@ -53,7 +53,7 @@ function resolveCodePaths(result: Record<string, unknown>, baseDir: string): voi
 }
 
 /** Makes relative local paths in a job absolute, against `baseDir`. Returns a new object. */
-export function resolveLocalPaths(options: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+function resolveLocalPaths(options: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   const result: Record<string, unknown> = { ...options };
   for (const key of ['modelUri', 'outputPath', 'checkpointS3Uri'] as const) {
     if (key in result) result[key] = resolveIfLocal(result[key], baseDir);
@@ -89,7 +89,7 @@ export function resolveLocalPaths(options: Record<string, unknown>, baseDir: str
 }
 
 /** Parses a `--set` value: YAML scalars and flow collections (`10`, `true`, `[a, b]`, `{k: v}`); empty → "". */
-export function parseSetValue(raw: string): unknown {
+function parseSetValue(raw: string): unknown {
   if (raw === '') return '';
   try {
     return YAML.parse(raw) as unknown;

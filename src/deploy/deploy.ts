@@ -3,58 +3,17 @@
  * three requests, then create a local endpoint (`instanceType: local`) or a SageMaker one, and
  * return its {@link Predictor}. The backends are imported only when used.
  */
-import type { Session } from '../aws/session.js';
 import { ValidationError } from '../errors.js';
-import type { JobEvents } from '../events.js';
-import { isLocalInstanceType } from '../estimator/options.js';
+import { isLocalInstanceType } from '../estimator/local-job.js';
 import type { TrainingJob } from '../job.js';
-import type { LocalEndpointSettings } from '../local/endpoint/record.js';
+import { splitDeployCall, type DeployCall, type DeploySettings } from './call.js';
 import { validateDeployOptions, type DeployOptions } from './options.js';
 import { Predictor } from './predictor.js';
-import { deployRequests, type DeployRequests, type ModelSource } from './requests.js';
-import type { Deserializer, Serializer } from './serializers.js';
+import { deployRequests, type ModelSource } from './requests.js';
 import { modelSourceFromDescribe } from './source.js';
 
-/** What a deployment needs beyond the deploy options. */
-export interface DeploySettings {
-  /** AWS session for SageMaker endpoints (default: one from the AWS configuration chain). */
-  session?: Session;
-  region?: string;
-  /** Receives the deployment's progress (`info`) and, on SageMaker, status changes. */
-  events?: JobEvents;
-  /** Local endpoints: state directory, engine, pull policy. */
-  local?: LocalEndpointSettings;
-  serializer?: Serializer;
-  deserializer?: Deserializer;
-  /**
-   * Abandons the deployment: a local endpoint that is still starting is removed (rejects with
-   * exit code 130); on SageMaker the wait ends and the endpoint keeps being created.
-   */
-  signal?: AbortSignal;
-  /** SageMaker: seconds between DescribeEndpoint calls while waiting (default 30). */
-  pollSeconds?: number;
-  /** Called with the requests just before they are sent (the CLI prints the names). */
-  onRequests?: (requests: DeployRequests) => void;
-}
-
-/** Options of `deploy()` calls: the deploy settings plus serializers and where to report. */
-export type DeployCall = DeployOptions & Omit<DeploySettings, 'onRequests'>;
-
-/** Splits a {@link DeployCall} into deploy options and settings. */
-export function splitDeployCall(call: DeployCall): { options: DeployOptions; settings: DeploySettings } {
-  const { session, region, events, local, serializer, deserializer, pollSeconds, signal, ...options } = call;
-  const settings: DeploySettings = {
-    ...(session && { session }),
-    ...(region && { region }),
-    ...(events && { events }),
-    ...(local && { local }),
-    ...(serializer && { serializer }),
-    ...(deserializer && { deserializer }),
-    ...(pollSeconds !== undefined && { pollSeconds }),
-    ...(signal && { signal }),
-  };
-  return { options, settings };
-}
+// The local backend's job handle names the call type from here.
+export type { DeployCall } from './call.js';
 
 /** Deploys `source` and returns the endpoint's predictor (once InService, unless `wait: false` on SageMaker). */
 export async function deployModel(source: ModelSource, rawOptions: DeployOptions, settings: DeploySettings = {}): Promise<Predictor> {

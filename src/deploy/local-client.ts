@@ -1,7 +1,7 @@
 /** The {@link EndpointClient} of a local endpoint: its record, its front proxy, its process. */
 import { NotFoundError } from '../errors.js';
 import type { EndpointStoreOptions } from '../local/endpoint/index.js';
-import type { EndpointClient } from './predictor.js';
+import type { EndpointClient } from './endpoint-client.js';
 
 /** A client for local endpoint `name`; undefined when there is no record (NotFoundError when `required`). */
 export async function localEndpointClient(name: string, store: EndpointStoreOptions, required = false): Promise<EndpointClient | undefined> {

@@ -3,7 +3,8 @@
  * `sagemaker.model.Model` — a training job's artifacts, or an archive from anywhere.
  */
 import { baseNameFromImage } from '../estimator/job-name.js';
-import { deployModel, splitDeployCall, type DeployCall } from './deploy.js';
+import { splitDeployCall, type DeployCall } from './call.js';
+import { deployModel } from './deploy.js';
 import type { DeployOptions } from './options.js';
 import type { Predictor } from './predictor.js';
 import { deployRequests, type DeployBuildOptions, type DeployRequests, type ModelSource } from './requests.js';

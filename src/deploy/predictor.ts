@@ -6,31 +6,8 @@
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import type { Session } from '../aws/session.js';
 import { EnvironmentError, NotFoundError } from '../errors.js';
-import { BytesDeserializer, IdentitySerializer, type Body, type Deserializer, type Serializer } from './serializers.js';
-
-/** Per-call options of {@link Predictor.predict}. */
-export interface PredictOptions {
-  /** Content type of the body (default: the serializer's). */
-  contentType?: string;
-  /** What to ask the model for (default: the deserializer's). */
-  accept?: string;
-  /** `X-Amzn-SageMaker-Custom-Attributes`. */
-  customAttributes?: string;
-}
-
-/** What a backend answers to an invocation. */
-export interface InvokeAnswer {
-  body: Uint8Array;
-  contentType: string | undefined;
-}
-
-/** How a Predictor reaches its endpoint (one per backend). */
-export interface EndpointClient {
-  readonly backend: 'local' | 'aws';
-  invoke(body: Body, headers: PredictOptions): Promise<InvokeAnswer>;
-  describe(): Promise<DescribeEndpointOutput>;
-  delete(options: { deleteModel: boolean; deleteEndpointConfig: boolean }): Promise<void>;
-}
+import type { EndpointClient, PredictOptions } from './endpoint-client.js';
+import { BytesDeserializer, IdentitySerializer, type Deserializer, type Serializer } from './serializers.js';
 
 /** Options of a {@link Predictor}. */
 export interface PredictorOptions {

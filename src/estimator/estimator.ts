@@ -6,7 +6,7 @@
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { Session } from '../aws/session.js';
 import type { LocalRunSettings } from '../backend.js';
-import type { DeployCall } from '../deploy/deploy.js';
+import { splitDeployCall, type DeployCall } from '../deploy/call.js';
 import type { Predictor } from '../deploy/predictor.js';
 import { UsageError } from '../errors.js';
 import { JobEvents } from '../events.js';
@@ -14,7 +14,9 @@ import { printJobEvents } from './print-logs.js';
 import type { Inputs } from '../inputs/types.js';
 import type { TrainingJob } from '../job.js';
 import { attachJob, type AttachOptions } from './attach.js';
-import { isLocalJob, type EstimatorOptions } from './options.js';
+import { loadBackend } from './backends.js';
+import { isLocalJob } from './local-job.js';
+import type { EstimatorOptions } from './options.js';
 import { buildTrainingRequest, type BuildOptions, type BuiltRequest } from './request.js';
 import { validateOptions } from './validate.js';
 
@@ -125,7 +127,7 @@ export class Estimator {
     const build = { ...(options.jobName && { jobName: options.jobName }), ...(options.cwd && { cwd: options.cwd }) };
     const { request, warnings, code } = this.buildRequest(inputs, build);
     for (const warning of warnings) events.warnOnce(warning);
-    const { startLocalJob } = await import('../local/index.js');
+    const startLocalJob = await loadBackend('local');
     return startLocalJob({
       request,
       events,
@@ -136,27 +138,20 @@ export class Estimator {
   }
 
   private async startOnAws(inputs: Inputs | undefined, options: FitOptions, events: JobEvents): Promise<TrainingJob> {
-    const [{ Session }, { startAwsJob }] = await Promise.all([import('../aws/session.js'), import('../aws/index.js')]);
-    const session =
-      this.session ??
-      new Session({
+    const [{ prepareAwsJob }, startAwsJob] = await Promise.all([import('../aws/prepare.js'), loadBackend('aws')]);
+    const { session, region, role, defaultBucket, jobName } = await prepareAwsJob(
+      {
+        role: this.options.role!,
         ...(this.options.region && { region: this.options.region }),
         ...(this.options.defaultBucket && { defaultBucket: this.options.defaultBucket }),
-      });
-    const region = await session.getRegion();
-    // Validate everything that needs no AWS first, so a bad job never creates a bucket.
-    const probe = this.buildRequest(inputs, {
-      ...(options.jobName && { jobName: options.jobName }),
-      ...(options.cwd && { cwd: options.cwd }),
-      region,
-      defaultBucket: this.options.defaultBucket ?? 'sagekit-validation-only',
-    });
-    const needsBucket =
-      this.options.outputPath === undefined || (probe.request.InputDataConfig ?? []).some((c) => c.DataSource?.S3DataSource?.S3Uri?.startsWith('file://'));
-    const defaultBucket = needsBucket ? await session.ensureDefaultBucket() : undefined;
-    const role = await session.expandRole(this.options.role!);
+        ...(this.options.outputPath !== undefined && { outputPath: this.options.outputPath }),
+        ...(this.session && { session: this.session }),
+      },
+      (target) =>
+        this.buildRequest(inputs, { ...(options.jobName && { jobName: options.jobName }), ...(options.cwd && { cwd: options.cwd }), ...target }).request,
+    );
     const { request, warnings, code } = buildTrainingRequest({ ...this.options, role }, inputs, {
-      jobName: probe.request.TrainingJobName!,
+      jobName,
       region,
       ...(defaultBucket && { defaultBucket }),
       ...(options.cwd && { cwd: options.cwd }),
@@ -180,7 +175,7 @@ export class Estimator {
         'to deploy an earlier job: (await Estimator.attach(name)).deploy({ … })',
       );
     }
-    const [{ deployModel, splitDeployCall }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
+    const [{ deployModel }, { modelSourceFromDescribe, modelSourceFromOptions }] = await Promise.all([
       import('../deploy/deploy.js'),
       import('../deploy/source.js'),
     ]);

@@ -11,7 +11,7 @@
  */
 import type { ValidationIssue } from '../errors.js';
 import type { HyperparameterValue } from './options.js';
-import { LIMITS } from './rules.js';
+import { LIMITS } from './rule-basics.js';
 
 /** How values become strings. */
 export type HyperparameterEncoding = 'auto' | 'json';

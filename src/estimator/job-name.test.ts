@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseNameFromImage, jobTimestamp, nameFromBase } from './job-name.js';
-import { JOB_NAME_PATTERN } from './rules.js';
+import { JOB_NAME_PATTERN } from './rule-basics.js';
 
 const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 7));
 

@@ -3,7 +3,7 @@
  * base being `baseJobName` or the image's repository name, cut so the whole name fits the
  * API's 63 characters.
  */
-import { LIMITS } from './rules.js';
+import { LIMITS } from './rule-basics.js';
 
 const IMAGE_PATTERN = /^(.+\/)?([^:/]+)(:[^:]+)?$/;
 

@@ -3,71 +3,17 @@
  * `sagemaker.estimator.Estimator` under camelCase names, plus sagekit's own additions.
  * The same keys are used in YAML/JSON job files.
  */
-import type { LocalRunSettings } from '../backend.js';
-import type { DeployOptions } from '../deploy/options.js';
+import type { DeployOptions } from '../deploy/types.js';
 import type { Inputs, InputMode } from '../inputs/types.js';
+import type { LocalRunSettings } from '../run-settings.js';
 import type { GitConfig, InstanceGroup, InstancePlacementConfig, SourceCode } from './extra-types.js';
+import type { DebuggerHookConfig, MetricDefinition, ProfilerConfig, RuleConfig, TensorBoardOutputConfig } from './monitoring-options.js';
 
 /** A hyperparameter value: any JSON value (see {@link EstimatorOptions.hyperparameterEncoding}). */
 export type HyperparameterValue = string | number | boolean | null | HyperparameterValue[] | { [key: string]: HyperparameterValue };
 
-/** A metric to extract from the training logs. */
-export interface MetricDefinition {
-  /** Metric name, e.g. `train:loss`. */
-  name: string;
-  /** Regular expression whose first capture group is the value, e.g. `loss=([0-9.]+)`. */
-  regex: string;
-}
-
 /** Tags as a `{key: value}` map or a `[{key, value}]` list. */
 export type Tags = Record<string, string> | Array<{ key: string; value: string }>;
-
-/** One SageMaker Debugger collection to save. */
-export interface CollectionConfig {
-  name: string;
-  parameters?: Record<string, string>;
-}
-
-/** SageMaker Debugger hook settings (`DebugHookConfig`). */
-export interface DebuggerHookConfig {
-  /** Where tensors are saved; defaults to `outputPath`. */
-  s3OutputPath?: string;
-  /** Path inside the container, default `/opt/ml/output/tensors`. */
-  containerLocalOutputPath?: string;
-  hookParameters?: Record<string, string>;
-  collectionConfigs?: CollectionConfig[];
-}
-
-/** TensorBoard output (`TensorBoardOutputConfig`). */
-export interface TensorBoardOutputConfig {
-  s3OutputPath: string;
-  /** Path inside the container, default `/opt/ml/output/tensorboard`. */
-  containerLocalOutputPath?: string;
-}
-
-/** SageMaker Profiler settings (`ProfilerConfig`). */
-export interface ProfilerConfig {
-  /** Where profiling data goes; defaults to `outputPath`. */
-  s3OutputPath?: string;
-  /** Sampling interval of system metrics: 100, 200, 500, 1000, 5000 or 60000 ms. */
-  systemMonitorIntervalMillis?: 100 | 200 | 500 | 1000 | 5000 | 60000;
-}
-
-/** A Debugger or Profiler rule run beside the job (`DebugRuleConfigurations` / `ProfilerRuleConfigurations`). */
-export interface RuleConfig {
-  /** `debugger` (default) or `profiler`. */
-  type?: 'debugger' | 'profiler';
-  /** Rule configuration name. */
-  name: string;
-  /** Image of the rule evaluator (for built-in rules, the regional Debugger rule image). */
-  imageUri: string;
-  instanceType?: string;
-  volumeSize?: number;
-  ruleParameters?: Record<string, string>;
-  /** Path in the rule container where it writes its output. */
-  containerLocalOutputPath?: string;
-  s3OutputPath?: string;
-}
 
 /**
  * Options of an {@link Estimator}: one training job, for either backend.
@@ -230,92 +176,3 @@ export interface EstimatorOptions {
   /** Defaults of `deploy()` (and `sagekit deploy --config`): the job file's `deploy:` section. */
   deploy?: DeployOptions;
 }
-
-/** Instance types that run on this machine. */
-export const LOCAL_INSTANCE_TYPES = ['local', 'local_gpu'] as const;
-
-/** True when `instanceType` selects the local backend. */
-export function isLocalInstanceType(instanceType: string | undefined): boolean {
-  return (LOCAL_INSTANCE_TYPES as readonly string[]).includes(instanceType ?? '');
-}
-
-/** Every instance type of a job: `instanceType`, or each group's (validation keeps them all local or all cloud). */
-export function jobInstanceTypes(options: Pick<EstimatorOptions, 'instanceType' | 'instanceGroups'>): string[] {
-  if (options.instanceType !== undefined) return [options.instanceType];
-  return (options.instanceGroups ?? []).map((group) => group.instanceType);
-}
-
-/** Local job detection that tolerates unvalidated input: `instanceType`, else the first group's type. */
-export function isLocalJobInput(options: Record<string, unknown>): boolean {
-  if (typeof options.instanceType === 'string') return isLocalInstanceType(options.instanceType);
-  const first: unknown = Array.isArray(options.instanceGroups) ? options.instanceGroups[0] : undefined;
-  const type = typeof first === 'object' && first !== null ? (first as Record<string, unknown>).instanceType : undefined;
-  return typeof type === 'string' && isLocalInstanceType(type);
-}
-
-/** True when the job runs on this machine (`instanceType: local`, or local instance groups). */
-export function isLocalJob(options: Pick<EstimatorOptions, 'instanceType' | 'instanceGroups'>): boolean {
-  return isLocalInstanceType(jobInstanceTypes(options)[0]);
-}
-
-/** The job-file keys, in the order DESIGN.md lists them (used for "did you mean" hints). */
-export const ESTIMATOR_OPTION_KEYS = [
-  'imageUri',
-  'role',
-  'instanceCount',
-  'instanceType',
-  'volumeSize',
-  'volumeKmsKey',
-  'maxRun',
-  'inputMode',
-  'outputPath',
-  'outputKmsKey',
-  'baseJobName',
-  'hyperparameters',
-  'hyperparameterEncoding',
-  'tags',
-  'subnets',
-  'securityGroupIds',
-  'modelUri',
-  'modelChannelName',
-  'metricDefinitions',
-  'encryptInterContainerTraffic',
-  'useSpotInstances',
-  'maxWait',
-  'checkpointS3Uri',
-  'checkpointLocalPath',
-  'enableNetworkIsolation',
-  'rules',
-  'debuggerHookConfig',
-  'tensorboardOutputConfig',
-  'enableSageMakerMetrics',
-  'profilerConfig',
-  'disableProfiler',
-  'environment',
-  'maxRetryAttempts',
-  'inputs',
-  'jobName',
-  'region',
-  'defaultBucket',
-  'local',
-  'instanceGroups',
-  'entryPoint',
-  'sourceDir',
-  'dependencies',
-  'codeLocation',
-  'containerLogLevel',
-  'gitConfig',
-  'containerEntryPoint',
-  'containerArguments',
-  'keepAlivePeriodInSeconds',
-  'disableOutputCompression',
-  'trainingRepositoryAccessMode',
-  'trainingRepositoryCredentialsProviderArn',
-  'enableInfraCheck',
-  'enableRemoteDebug',
-  'enableSessionTagChaining',
-  'trainingPlan',
-  'instancePlacementConfig',
-  'sourceCode',
-  'deploy',
-] as const satisfies ReadonlyArray<keyof EstimatorOptions>;

@@ -6,8 +6,8 @@
  * checks that (`script-mode.ts`).
  */
 import type { ValidationIssue } from '../errors.js';
-import { isLocalInstanceType, isLocalJobInput } from './options.js';
-import { checkInt, checkUri, INSTANCE_TYPE_PATTERN, isNumber, isObject, isString, type Sink } from './rules.js';
+import { isLocalInstanceType, isLocalJobInput } from './local-job.js';
+import { checkInt, checkUri, INSTANCE_TYPE_PATTERN, isNumber, isObject, isString, type Sink } from './rule-basics.js';
 
 /** Hyperparameters script mode sets itself; a user value would be overwritten silently. */
 export const SCRIPT_MODE_HYPERPARAMETERS = [

@@ -15,7 +15,7 @@ const jsonValue: z.ZodType<unknown> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
 );
 
-export const trainingInputSchema = z.strictObject({
+const trainingInputSchema = z.strictObject({
   s3Data: z.string(),
   distribution: z.enum(['FullyReplicated', 'ShardedByS3Key']).optional(),
   compression: z.enum(['None', 'Gzip']).optional(),
@@ -28,7 +28,7 @@ export const trainingInputSchema = z.strictObject({
   instanceGroups: z.array(z.string()).optional(),
 });
 
-export const fileSystemInputSchema = z.strictObject({
+const fileSystemInputSchema = z.strictObject({
   fileSystemId: z.string(),
   fileSystemType: z.enum(['EFS', 'FSxLustre']),
   directoryPath: z.string(),
@@ -44,7 +44,7 @@ const channelSchema = z.union([
   trainingInputSchema,
 ]);
 
-export const inputsSchema = z.union([z.string(), z.record(z.string(), channelSchema)]);
+const inputsSchema = z.union([z.string(), z.record(z.string(), channelSchema)]);
 
 const localSettingsSchema = z.strictObject({
   stopGracePeriodSeconds: z.number().nonnegative().optional(),

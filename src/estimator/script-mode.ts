@@ -16,20 +16,21 @@ import type { Channel } from '@aws-sdk/client-sagemaker';
 import type { ValidationIssue } from '../errors.js';
 import { parseS3Uri } from '../s3/uri.js';
 import { encodeHyperparameters } from './hyperparameters.js';
-import { isLocalJob, type EstimatorOptions } from './options.js';
-import { LIMITS } from './rules.js';
+import { isLocalJob } from './local-job.js';
+import type { EstimatorOptions } from './options.js';
+import { LIMITS } from './rule-basics.js';
 import { SCRIPT_MODE_HYPERPARAMETERS } from './rules-extra.js';
 
 /** Where script-mode code is mounted in every local container, and what the toolkit is told. */
-export const LOCAL_CODE_DIR = '/opt/ml/code';
+const LOCAL_CODE_DIR = '/opt/ml/code';
 /**
  * With network isolation the container cannot fetch its code, so the SDK hands the archive over
  * as the input channel `code` and points the toolkit at the file in it.
  */
-export const ISOLATED_CODE_CHANNEL = 'code';
-export const ISOLATED_SUBMIT_DIRECTORY = '/opt/ml/input/data/code/sourcedir.tar.gz';
+const ISOLATED_CODE_CHANNEL = 'code';
+const ISOLATED_SUBMIT_DIRECTORY = '/opt/ml/input/data/code/sourcedir.tar.gz';
 /** Default `sagemaker_container_log_level`: Python's logging.INFO. */
-export const DEFAULT_CONTAINER_LOG_LEVEL = 20;
+const DEFAULT_CONTAINER_LOG_LEVEL = 20;
 
 /** Script-mode parts of a request. */
 export interface ScriptModeBuild {

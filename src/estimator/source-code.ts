@@ -14,9 +14,9 @@ import { pathToFileUri } from '../s3/uri.js';
 import type { SourceCode } from './extra-types.js';
 
 /** Name of the channel that carries the code. */
-export const CODE_CHANNEL = 'code';
+const CODE_CHANNEL = 'code';
 /** Where that channel appears in the container. */
-export const CODE_CHANNEL_DIR = `/opt/ml/input/data/${CODE_CHANNEL}`;
+const CODE_CHANNEL_DIR = `/opt/ml/input/data/${CODE_CHANNEL}`;
 /** The API's limit for each ContainerEntrypoint entry. */
 const ENTRYPOINT_ENTRY_MAX = 256;
 

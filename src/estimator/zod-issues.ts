@@ -9,12 +9,12 @@ import { closest } from '../util/suggest.js';
 type Path = ReadonlyArray<PropertyKey>;
 
 /** Formats a path as `inputs.train.s3Data` / `tags[0].key`. */
-export function formatPath(path: Path): string {
+function formatPath(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 /** The value at `path` inside `root`, or undefined. */
-export function valueAt(root: unknown, path: Path): unknown {
+function valueAt(root: unknown, path: Path): unknown {
   let current: unknown = root;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -24,7 +24,7 @@ export function valueAt(root: unknown, path: Path): unknown {
 }
 
 /** Object keys a schema allows at `path`, for suggestions (unions: every object member's keys). */
-export function knownKeysAt(schema: z.ZodType, path: Path): string[] {
+function knownKeysAt(schema: z.ZodType, path: Path): string[] {
   const keys = new Set<string>();
   const visit = (node: z.ZodType | undefined, rest: Path): void => {
     if (!node) return;

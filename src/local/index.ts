@@ -4,7 +4,7 @@
  */
 import type { StartContext } from '../backend.js';
 import { NotFoundError } from '../errors.js';
-import type { JobSummary, TrainingJob } from '../job.js';
+import { jobSummary, type JobSummary, type TrainingJob } from '../job.js';
 import { describeRecorded, LocalJobHandle, requestStop } from './handle.js';
 import { cleanupLeftovers as removeLeftovers } from './leftovers.js';
 import { createLimiter, mapLimited } from '../util/concurrency.js';
@@ -38,18 +38,7 @@ const LIST_READS = 32;
 async function summarize(stateDir: string, name: string, onSkipped?: (name: string, error: Error) => void): Promise<JobSummary | undefined> {
   try {
     const doc = await describeRecorded(new JobPaths(stateDir, name));
-    const created = doc.CreationTime ? new Date(doc.CreationTime).getTime() : 0;
-    const end = doc.TrainingEndTime ? new Date(doc.TrainingEndTime).getTime() : undefined;
-    const start = doc.TrainingStartTime ? new Date(doc.TrainingStartTime).getTime() : undefined;
-    return {
-      name,
-      backend: 'local',
-      status: doc.TrainingJobStatus ?? 'Unknown',
-      ...(doc.SecondaryStatus && { secondaryStatus: doc.SecondaryStatus }),
-      creationTime: created,
-      ...(end !== undefined && { endTime: end }),
-      ...(start !== undefined && { durationSeconds: ((end ?? Date.now()) - start) / 1000 }),
-    };
+    return jobSummary('local', { ...doc, TrainingJobName: name });
   } catch (error) {
     // A damaged record must not hide the others; the caller may say which one was skipped.
     if (!(error instanceof NotFoundError)) onSkipped?.(name, error as Error);

@@ -14,7 +14,7 @@ import { quietAwsSdkWarnings } from '../util/quiet-warnings.js';
 const require = createRequire(import.meta.url);
 
 /** True when the environment points S3 at a non-AWS endpoint. */
-export function hasCustomS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
+function hasCustomS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 

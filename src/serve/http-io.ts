@@ -35,7 +35,7 @@ export function sendJsonError(response: ServerResponse, error: AwsServiceError):
 }
 
 /** Escapes text for XML element content. */
-export function xmlEscape(text: string): string {
+function xmlEscape(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 

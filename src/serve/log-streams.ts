@@ -4,7 +4,7 @@
  * job's training start). Read from the job record's logs.jsonl, so they are live while the job runs.
  */
 import { readFile } from 'node:fs/promises';
-import { JOB_NAME_PATTERN } from '../estimator/rules.js';
+import { JOB_NAME_PATTERN } from '../estimator/rule-basics.js';
 import type { LogLine } from '../events.js';
 import { JobPaths, listJobNames, readDescribe } from '../local/record.js';
 
@@ -35,7 +35,7 @@ async function readLogLines(file: string): Promise<LogLine[]> {
 }
 
 /** The streams of one job: a host has one once training started or it printed something. */
-export async function jobStreams(stateDir: string, jobName: string): Promise<LogStream[]> {
+async function jobStreams(stateDir: string, jobName: string): Promise<LogStream[]> {
   // Only job names can be records (and ../x must not reach the file system).
   if (!JOB_NAME_PATTERN.test(jobName)) return [];
   const paths = new JobPaths(stateDir, jobName);

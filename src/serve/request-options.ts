@@ -6,7 +6,7 @@
  */
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { ValidationIssue } from '../errors.js';
-import { LIMITS } from '../estimator/rules.js';
+import { LIMITS } from '../estimator/rule-basics.js';
 import { findIssues } from '../estimator/validate.js';
 import { constraintMessage, validationException } from './aws-error.js';
 
@@ -135,7 +135,7 @@ function monitoringOptions(request: Json): Json {
 }
 
 /** The estimator options a CreateTrainingJob request stands for (undefined members dropped). */
-export function optionsOfRequest(request: Json): Json {
+function optionsOfRequest(request: Json): Json {
   const algorithm = obj(request.AlgorithmSpecification);
   const resources = obj(request.ResourceConfig);
   const stopping = obj(request.StoppingCondition);

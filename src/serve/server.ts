@@ -11,7 +11,7 @@ import { proxyToStore, type S3Store } from './s3-store.js';
 import { answerSts } from './sts.js';
 
 /** An awsJson operation: parsed input → output document. */
-export type JsonOperation = (input: Record<string, unknown>) => Promise<unknown>;
+type JsonOperation = (input: Record<string, unknown>) => Promise<unknown>;
 
 /** What the handler routes to. */
 export interface ServeRoutes {

@@ -8,7 +8,7 @@ import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from '@aws
 import { NotFoundError, ValidationError } from '../errors.js';
 import { JobEvents } from '../events.js';
 import { isTerminalStatus, type TrainingJob } from '../job.js';
-import { JOB_NAME_PATTERN } from '../estimator/rules.js';
+import { JOB_NAME_PATTERN } from '../estimator/rule-basics.js';
 import { describeRecorded } from '../local/handle.js';
 import { JobPaths, listJobNames, readDescribe } from '../local/record.js';
 import { localJobArn } from '../local/status.js';

@@ -1,7 +1,7 @@
 /** "Did you mean" suggestions for misspelt option names. */
 
 /** Levenshtein distance, case-insensitive (typos in job files are often just case). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   let previous = Array.from({ length: y.length + 1 }, (_, i) => i);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { loadJobFile } from '../../config/job-file.js';
-import type { DeployCall } from '../../deploy/deploy.js';
+import type { DeployCall } from '../../deploy/call.js';
 import type { Predictor } from '../../deploy/predictor.js';
 import { UsageError } from '../../errors.js';
 import { Estimator } from '../../estimator/estimator.js';
@@ -14,7 +14,7 @@ import { JobEvents } from '../../events.js';
 import type { CliContext } from '../context.js';
 import { reportJobEvents } from '../job-reporter.js';
 import { attachJob } from './attach.js';
-import { deployOptionsFromFlags, type DeployFlags } from './deploy.js';
+import { deployOptionsFromFlags, type DeployFlags } from './deploy-flags.js';
 
 /** Deploys with the estimator of a job file (its deploy: section and local settings apply). */
 async function deployFromConfig(file: string, job: string | undefined, flags: DeployFlags, context: CliContext, call: DeployCall): Promise<Predictor> {

@@ -7,7 +7,7 @@ import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../action.js';
 import { table } from '../terminal.js';
-import { awsConfigured } from './list.js';
+import { awsConfigured } from '../../estimator/list-jobs.js';
 
 interface EndpointFlags {
   backend?: 'local' | 'aws';
@@ -79,6 +79,22 @@ function describeLines(
   return lines;
 }
 
+/** `endpoints list`'s output: the rows as JSON, a table, or a hint when there are none. */
+function printEndpointList(rows: Row[], context: CliContext): void {
+  if (context.flags().json) {
+    context.printJson(
+      rows.map((r) => ({ EndpointName: r.name, EndpointStatus: r.status, Backend: r.backend, CreationTime: r.created, ...(r.url && { Url: r.url }) })),
+    );
+  } else if (!rows.length) context.term.line('no endpoints; deploy one with: sagekit deploy JOB --instance-type local');
+  else {
+    for (const line of table([
+      ['NAME', 'STATUS', 'BACKEND', 'CREATED (UTC)', 'URL'],
+      ...rows.map((r) => [r.name, r.status, r.backend, r.created ? new Date(r.created).toISOString().replace('T', ' ').slice(0, 19) : '', r.url]),
+    ]))
+      context.stdout.write(`${line}\n`);
+  }
+}
+
 /** Registers `sagekit endpoints`. */
 export function registerEndpoints(program: Command, context: CliContext, wrap: ActionWrapper): void {
   const endpoints = program
@@ -94,18 +110,7 @@ export function registerEndpoints(program: Command, context: CliContext, wrap: A
     .addHelpText('after', '\nExamples:\n  $ sagekit endpoints list --json')
     .action(
       wrap(async (flags: EndpointFlags) => {
-        const rows = await listRows(flags, context);
-        if (context.flags().json)
-          context.printJson(
-            rows.map((r) => ({ EndpointName: r.name, EndpointStatus: r.status, Backend: r.backend, CreationTime: r.created, ...(r.url && { Url: r.url }) })),
-          );
-        else if (!rows.length) context.term.line('no endpoints; deploy one with: sagekit deploy JOB --instance-type local');
-        else
-          for (const line of table([
-            ['NAME', 'STATUS', 'BACKEND', 'CREATED (UTC)', 'URL'],
-            ...rows.map((r) => [r.name, r.status, r.backend, r.created ? new Date(r.created).toISOString().replace('T', ' ').slice(0, 19) : '', r.url]),
-          ]))
-            out(line);
+        printEndpointList(await listRows(flags, context), context);
         return 0;
       }),
     );

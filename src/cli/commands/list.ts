@@ -1,9 +1,7 @@
 /** `sagekit list`: recent jobs of both backends with status, duration and backend. */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
-import type { JobSummary } from '../../job.js';
+// Light: the backends load inside listJobs, for the backends asked for.
+import { awsConfigured, listJobs } from '../../estimator/list-jobs.js';
 import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../action.js';
 import { jobStatus, oneOf, wholeNumber } from '../flag-checks.js';
@@ -14,11 +12,6 @@ interface ListFlags {
   status?: string;
   max: string;
   region?: string;
-}
-
-/** True when this machine has some AWS configuration, so listing SageMaker jobs is worth a try. */
-export function awsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.AWS_REGION || env.AWS_DEFAULT_REGION || env.AWS_PROFILE || existsSync(env.AWS_CONFIG_FILE ?? path.join(homedir(), '.aws', 'config')));
 }
 
 /** Registers `sagekit list`. */
@@ -36,26 +29,16 @@ export function registerList(program: Command, context: CliContext, wrap: Action
         const backend = flags.backend ? oneOf('--backend', flags.backend, ['local', 'aws', 'all'] as const) : awsConfigured() ? 'all' : 'local';
         const max = wholeNumber('--max', flags.max);
         if (flags.status) flags.status = jobStatus(flags.status);
-        const jobs: JobSummary[] = [];
-        if (backend !== 'aws') {
-          const { listLocalJobs } = await import('../../local/index.js');
-          const stateDir = context.flags().stateDir;
-          const onSkipped = (name: string, error: Error) => context.term.line(`${context.term.style('yellow', 'warning:')} skipped ${name}: ${error.message}`);
-          jobs.push(
-            ...(await listLocalJobs({ ...(stateDir && { stateDir }), onSkipped })).filter((j) => !flags.status || j.status === flags.status).slice(0, max),
-          );
-        }
-        if (backend !== 'local') {
-          const [{ Session }, { listAwsJobs }] = await Promise.all([import('../../aws/session.js'), import('../../aws/index.js')]);
-          try {
-            const session = new Session(flags.region ? { region: flags.region } : {});
-            jobs.push(...(await listAwsJobs(session, { ...(flags.status && { statusEquals: flags.status }), maxResults: max })));
-          } catch (error) {
-            if (backend === 'aws') throw error;
-            context.term.line(context.term.style('dim', `SageMaker jobs not listed: ${(error as Error).message.split('\n')[0]}`));
-          }
-        }
-        jobs.sort((a, b) => b.creationTime - a.creationTime);
+        const stateDir = context.flags().stateDir;
+        const jobs = await listJobs({
+          backend,
+          maxResults: max,
+          ...(flags.status && { status: flags.status }),
+          ...(flags.region && { region: flags.region }),
+          ...(stateDir && { stateDir }),
+          onSkipped: (name, error) => context.term.line(`${context.term.style('yellow', 'warning:')} skipped ${name}: ${error.message}`),
+          onAwsUnavailable: (error) => context.term.line(context.term.style('dim', `SageMaker jobs not listed: ${error.message.split('\n')[0]}`)),
+        });
         if (context.flags().json) {
           context.printJson(jobs);
           return 0;

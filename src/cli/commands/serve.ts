@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import type { ActionWrapper } from '../action.js';
 
 /** Default port: free of LocalStack's 4566 and moto's 5000, so serve can run next to them. */
-export const DEFAULT_SERVE_PORT = 4580;
+const DEFAULT_SERVE_PORT = 4580;
 
 interface ServeFlags {
   port: string;

@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LocalRunSettings } from '../../backend.js';
 import { UsageError } from '../../errors.js';
-import { isLocalJob, jobInstanceTypes, type EstimatorOptions } from '../../estimator/options.js';
+import { isLocalJob, jobInstanceTypes } from '../../estimator/local-job.js';
+import type { EstimatorOptions } from '../../estimator/options.js';
 import { JobEvents } from '../../events.js';
 import type { TrainingJob } from '../../job.js';
 import type { CliContext } from '../context.js';
@@ -33,7 +34,7 @@ interface TrainFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Job options from the file plus the command-line overrides, validated. */
-export async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
+async function loadJob(flags: TrainFlags): Promise<EstimatorOptions> {
   const overrides = [...flags.set];
   if (flags.instanceType) overrides.push(`instanceType=${flags.instanceType}`);
   if (!flags.config)
