@@ -6,7 +6,7 @@
 import type { Channel, CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 
 /** SageMaker's group name for a job without instance groups. */
-export const HOMOGENEOUS_GROUP = 'homogeneousCluster';
+const HOMOGENEOUS_GROUP = 'homogeneousCluster';
 
 /** One host of the job. */
 export interface ClusterHost {

@@ -7,13 +7,8 @@ import path from 'node:path';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { channelReaches, clusterHosts, resourceConfigFor } from './cluster.js';
 
-/** Host names of a job: `algo-1` … `algo-N`. */
-export function hostNames(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `algo-${i + 1}`);
-}
-
 /** `resourceconfig.json` of one host (instance groups included, see `cluster.ts`). */
-export function resourceConfig(request: CreateTrainingJobRequest, currentHost: string): Record<string, unknown> {
+function resourceConfig(request: CreateTrainingJobRequest, currentHost: string): Record<string, unknown> {
   return resourceConfigFor(request, currentHost);
 }
 
@@ -21,7 +16,7 @@ export function resourceConfig(request: CreateTrainingJobRequest, currentHost: s
  * `inputdataconfig.json`: per channel its real input mode (the channel's, else the job's). With
  * `host`, only the channels that reach that host's instance group.
  */
-export function inputDataConfig(request: CreateTrainingJobRequest, host?: string): Record<string, Record<string, string>> {
+function inputDataConfig(request: CreateTrainingJobRequest, host?: string): Record<string, Record<string, string>> {
   const jobMode = request.AlgorithmSpecification?.TrainingInputMode ?? 'File';
   const config: Record<string, Record<string, string>> = {};
   const clusterHost = host === undefined ? undefined : clusterHosts(request).find((h) => h.name === host);
@@ -39,7 +34,7 @@ export function inputDataConfig(request: CreateTrainingJobRequest, host?: string
 }
 
 /** `checkpointconfig.json`, when checkpoints are configured. */
-export function checkpointConfig(request: CreateTrainingJobRequest): Record<string, string> | undefined {
+function checkpointConfig(request: CreateTrainingJobRequest): Record<string, string> | undefined {
   const checkpoint = request.CheckpointConfig;
   if (!checkpoint?.S3Uri) return undefined;
   return { LocalPath: checkpoint.LocalPath ?? '/opt/ml/checkpoints', S3Uri: checkpoint.S3Uri };

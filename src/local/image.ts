@@ -79,7 +79,7 @@ function withOfflineBaseHint(error: Error, buildArgs: Record<string, string> | u
  * (Docker), else layers finished out of layers seen (Podman's compatible API sends only
  * per-layer states for fast pulls).
  */
-export async function pullImage(engine: ImageEngine, image: string, events: JobEvents): Promise<void> {
+async function pullImage(engine: ImageEngine, image: string, events: JobEvents): Promise<void> {
   events.emit('info', `pulling ${image}`);
   let stream: NodeJS.ReadableStream;
   try {

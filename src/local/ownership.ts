@@ -12,7 +12,7 @@ import type { ContainerClient } from './engine/types.js';
 import { MANAGED_LABEL } from './leftovers.js';
 
 /** The first file under `dir` (itself included) not owned by `uid`, if any. */
-export async function foreignFile(dir: string, uid: number): Promise<string | undefined> {
+async function foreignFile(dir: string, uid: number): Promise<string | undefined> {
   const stat = await lstat(dir).catch(() => undefined);
   if (!stat) return undefined;
   if (stat.uid !== uid) return dir;

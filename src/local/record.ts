@@ -58,7 +58,7 @@ export class JobPaths {
 const DATE_FIELDS = ['CreationTime', 'TrainingStartTime', 'TrainingEndTime', 'LastModifiedTime'] as const;
 
 /** Parses a describe document from JSON, turning its ISO dates back into Date objects. */
-export function reviveDescribe(text: string): DescribeTrainingJobResponse {
+function reviveDescribe(text: string): DescribeTrainingJobResponse {
   const doc = JSON.parse(text) as Record<string, unknown>;
   for (const field of DATE_FIELDS) if (typeof doc[field] === 'string') doc[field] = new Date(doc[field]);
   for (const t of (doc.SecondaryStatusTransitions as Array<Record<string, unknown>> | undefined) ?? []) {

@@ -33,7 +33,7 @@ import { runContainers, signalAll } from './run/training.js';
 import { assertRunnableLocally, assertRunnableRemotely, unsupportedFieldWarnings } from './unsupported.js';
 
 /** SageMaker's grace period between SIGTERM and SIGKILL. */
-export const DEFAULT_STOP_GRACE_SECONDS = 120;
+const DEFAULT_STOP_GRACE_SECONDS = 120;
 
 /** What a run is made of, checked and connected by {@link LocalRun.start}. */
 interface RunParts {

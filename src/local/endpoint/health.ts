@@ -5,7 +5,7 @@
 import { sleep } from '../../util/sleep.js';
 
 /** Why an instance never became healthy. */
-export class UnhealthyError extends Error {
+class UnhealthyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnhealthyError';

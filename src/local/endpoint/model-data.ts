@@ -12,7 +12,7 @@ import { UsageError } from '../../errors.js';
 import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri } from '../../s3/uri.js';
 
 /** Raised when the model cannot be had; the endpoint fails with it. */
-export class ModelDataError extends Error {
+class ModelDataError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ModelDataError';

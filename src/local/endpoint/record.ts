@@ -23,7 +23,7 @@ export interface LocalEndpointSettings {
  * The requests of one deployment, in call order (the shape of deploy/'s `DeployRequests`,
  * declared here so the local backend does not import the layer above it).
  */
-export interface EndpointRequests {
+interface EndpointRequests {
   CreateModel: CreateModelInput;
   CreateEndpointConfig: CreateEndpointConfigInput;
   CreateEndpoint: CreateEndpointInput;

@@ -27,18 +27,18 @@ import {
   type LocalEndpointInfo,
 } from './record.js';
 
-export { DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS, type EndpointJob, type LocalEndpointSettings } from './record.js';
+export type { EndpointJob } from './record.js';
 
 const LAST_LINES_KEPT = 20;
 const FAILURE_REASON_MAX = 1024;
 
 /** `arn:aws:sagemaker:<region|local>:000000000000:endpoint/<name>`, shaped like a real one. */
-export function localEndpointArn(name: string, region: string | undefined): string {
+function localEndpointArn(name: string, region: string | undefined): string {
   return `arn:aws:sagemaker:${region ?? 'local'}:${LOCAL_ACCOUNT_ID}:endpoint/${name.toLowerCase()}`;
 }
 
 /** The first describe document: Creating. */
-export function initialEndpointDescribe(job: EndpointJob, now: Date): LocalEndpointDescribe {
+function initialEndpointDescribe(job: EndpointJob, now: Date): LocalEndpointDescribe {
   const { CreateEndpoint, CreateEndpointConfig, CreateModel } = job.requests;
   const variant = CreateEndpointConfig.ProductionVariants![0]!;
   return {

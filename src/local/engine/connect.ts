@@ -13,8 +13,6 @@ import { loadDockerode } from './lean-dockerode.js';
 import { engineCandidates, isLocalHost, type EngineCandidate } from './strategies.js';
 import { sleep } from '../../util/sleep.js';
 
-export type { Engine } from './types.js';
-
 /**
  * A connected engine: the {@link Engine} clients, and the raw dockerode client for `engine/`
  * itself and for tests (the rest of sagekit uses the clients only).

@@ -9,8 +9,6 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { currentDockerContext, type EngineTls } from './docker-context.js';
 
-export type { EngineTls } from './docker-context.js';
-
 /** One place to try and where the idea came from. */
 export interface EngineCandidate {
   /** `unix:///path`, `npipe:////./pipe/…`, `tcp://host:port`, `http(s)://…` or `ssh://user@host`. */

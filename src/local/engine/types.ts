@@ -15,7 +15,7 @@ export interface Bind {
 }
 
 /** A Docker-style device request (GPUs through nvidia-container-toolkit). */
-export interface DeviceRequest {
+interface DeviceRequest {
   Driver?: string;
   Count?: number;
   Capabilities?: string[][];
