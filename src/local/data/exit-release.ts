@@ -36,8 +36,8 @@ export function releaseAtExit(fifo: string, control: SharedArrayBuffer): () => v
   return () => void live.delete(entry);
 }
 
-/** Releases every registered worker now (synchronously). Exported for tests. */
-export function releaseAll(): void {
+/** Releases every registered worker now (synchronously). */
+function releaseAll(): void {
   for (const entry of live) releaseOne(entry);
   live.clear();
 }

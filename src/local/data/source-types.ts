@@ -24,7 +24,7 @@ export interface S3Item {
 }
 
 /** Bytes given inline: a plain attribute of an augmented manifest line. */
-export interface InlineItem {
+interface InlineItem {
   kind: 'inline';
   data: Buffer;
   /** Where the bytes come from, for messages (e.g. `line 3, attribute "label"`). */

@@ -23,7 +23,7 @@ import { channelError, type ChannelRef } from './errors.js';
 import { readManifestText } from './manifest-text.js';
 import type { ChannelSource, DataItem, LocalItem, S3Item, SourceContext } from './source-types.js';
 
-export type { ChannelSource, DataItem, InlineItem, LocalItem, S3Item, SourceContext } from './source-types.js';
+export type { ChannelSource, DataItem, LocalItem, SourceContext } from './source-types.js';
 
 /** Path of `key` under the channel directory, for an S3Prefix `prefix` (see the module doc). */
 export function relativeKey(prefix: string, key: string): string {

@@ -47,9 +47,6 @@ import { executePlan } from './staging/dispatch.js';
 import { planChannel } from './staging/plan.js';
 import { type ContainerBind, StagedParts } from './staging/staged.js';
 
-export { MODEL_CONTENT_TYPE } from './staging/plan.js';
-export { type ContainerBind, channelTarget } from './staging/staged.js';
-
 /** Staged channels of a job. */
 export interface StagedInputs {
   /** Extra binds for host i (0-based: algo-(i+1)), added after the host dir bound at /opt/ml. */

@@ -62,7 +62,7 @@ export type ChannelPlan =
   | (ChannelSettings & StagingDirs & { strategy: 'model' });
 
 /** The directories a `copy` or `model` channel is put together in. */
-export interface StagingDirs {
+interface StagingDirs {
   dirs: StagingDir[];
   /** Bytes to transfer, when every item's size is known. */
   totalBytes: number | undefined;
