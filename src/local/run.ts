@@ -1,9 +1,10 @@
 /**
  * One local training job from start to end: image, data, containers `algo-1..N` on a private
  * network (one host: the engine's default bridge), live logs and metrics, `maxRun`, stop,
- * artifacts, checkpoints, clean-up — and the job record kept up to date all along. The job runs in this process's event loop; `done`
- * resolves with the final describe document whatever the outcome. Each phase is a module of
- * `run/`; this class orders them and answers the handle (snapshot, last lines, stop).
+ * artifacts, checkpoints, clean-up — and the job record kept up to date all along. The job runs
+ * in this process's event loop; `done` resolves with the final describe document whatever the
+ * outcome. Each phase is a module of `run/`; this class orders them and answers the handle
+ * (snapshot, last lines, stop).
  */
 import { writeFile } from 'node:fs/promises';
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
