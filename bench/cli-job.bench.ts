@@ -14,12 +14,10 @@ import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { availableEngines, bareRunArgs, BENCH_IMAGE, ensureBenchImage, type BenchEngine } from './engines.js';
-import { alternate, failureText, runProcess, type ProcessRun } from './processes.js';
+import { alternate, failureText, runProcess, runSagekit, type ProcessRun } from './processes.js';
 import { isMain, median, printResults, type BenchResult } from './result.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-// SAGEKIT_BENCH_BIN: another build's bin/sagekit.js, to compare builds on the same machine.
-const BIN = process.env.SAGEKIT_BENCH_BIN ?? path.join(ROOT, 'bin/sagekit.js');
 const RUNS = Number(process.env.SAGEKIT_BENCH_RUNS ?? 7);
 const RSS_RUNS = 3;
 
@@ -35,8 +33,7 @@ async function cliJob(dir: string, engine: BenchEngine, name: string, options: R
   };
   await writeFile(file, JSON.stringify(job));
   const env = { ...process.env, DOCKER_HOST: engine.host, ...(probe && { SAGEKIT_BENCH_PROBE_FILE: probe }) };
-  const args = [...(probe ? ['--import', path.join(ROOT, 'bench/rss-probe.mjs')] : []), BIN, 'train', '--config', file];
-  return () => runProcess(process.execPath, args, env);
+  return () => runSagekit(['train', '--config', file], env, probe && path.join(ROOT, 'bench/rss-probe.mjs'));
 }
 
 function bare(engine: BenchEngine, parallel = 1): () => Promise<ProcessRun> {

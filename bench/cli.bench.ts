@@ -10,12 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { JobPaths, writeDescribe } from '../src/local/record.js';
-import { alternate, failureText, runProcess } from './processes.js';
+import { alternate, failureText, runProcess, runSagekit } from './processes.js';
 import { isMain, printResults, type BenchResult } from './result.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-// SAGEKIT_BENCH_BIN: another build's bin/sagekit.js, to compare builds on the same machine.
-const BIN = process.env.SAGEKIT_BENCH_BIN ?? path.join(ROOT, 'bin/sagekit.js');
 const RUNS = Number(process.env.SAGEKIT_BENCH_STARTUP_RUNS ?? 11);
 const RECORDS = 1000;
 
@@ -53,7 +50,7 @@ function record(index: number): DescribeTrainingJobResponse {
 
 async function rowFor(name: string, args: string[], goal: number, env: NodeJS.ProcessEnv): Promise<BenchResult> {
   const baseline = () => runProcess(process.execPath, ['-e', '1'], env);
-  const subject = () => runProcess(process.execPath, [BIN, ...args], env);
+  const subject = () => runSagekit(args, env);
   await subject(); // warm the page cache
   const measured = await alternate(RUNS, baseline, subject);
   const failure = measured.subjectFailure ?? measured.baselineFailure;

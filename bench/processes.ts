@@ -1,6 +1,21 @@
 /** Spawning a command fresh, timing it whole, and alternating it with a baseline (bench helpers). */
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { median } from './result.js';
+
+// SAGEKIT_BENCH_BIN: another build's bin/sagekit.js, to compare builds on the same machine.
+const BIN = process.env.SAGEKIT_BENCH_BIN ?? path.resolve(import.meta.dirname, '../bin/sagekit.js');
+
+/**
+ * Runs the CLI as an installed `sagekit` runs: the bin file executed, so its `#!` line (and the
+ * Node flags on it) applies, with this benchmark's Node first on PATH. `preload`: a module loaded
+ * first (NODE_OPTIONS=--import), e.g. the memory probe.
+ */
+export function runSagekit(args: readonly string[], env: NodeJS.ProcessEnv = process.env, preload?: string): Promise<ProcessRun> {
+  const nodeOptions = preload ? `${env.NODE_OPTIONS ?? ''} --import=${preload}`.trim() : env.NODE_OPTIONS;
+  const PATH = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH ?? ''}`;
+  return runProcess(BIN, args, { ...env, PATH, ...(nodeOptions && { NODE_OPTIONS: nodeOptions }) });
+}
 
 /** One finished process: wall time, exit code and the last lines it wrote on stderr. */
 export interface ProcessRun {
