@@ -7,8 +7,8 @@ import { median } from './result.js';
 const BIN = process.env.SAGEKIT_BENCH_BIN ?? path.resolve(import.meta.dirname, '../bin/sagekit.js');
 
 /**
- * Runs the CLI as an installed `sagekit` runs: the bin file executed, so its `#!` line (and the
- * Node flags on it) applies, with this benchmark's Node first on PATH. `preload`: a module loaded
+ * Runs the CLI as an installed `sagekit` runs: the bin file executed through its `#!` line, with
+ * this benchmark's Node first on PATH. `preload`: a module loaded
  * first (NODE_OPTIONS=--import), e.g. the memory probe.
  */
 export function runSagekit(args: readonly string[], env: NodeJS.ProcessEnv = process.env, preload?: string): Promise<ProcessRun> {
