@@ -12,6 +12,7 @@ import { sleep, withRetry } from './retry.js';
 import type { Session } from './session.js';
 import type { DeployCall } from '../deploy/call.js';
 import type { Predictor } from '../deploy/predictor.js';
+import { keepLast } from '../util/keep-last.js';
 
 /** Timing of a cloud job's polling (defaults suit real jobs; tests shorten them). */
 export interface AwsJobTiming extends TailTiming {
@@ -32,8 +33,6 @@ export function spotSavings(describe: DescribeTrainingJobResponse): number | und
   if (!describe.EnableManagedSpotTraining || billable === undefined || !training) return undefined;
   return 1 - billable / training;
 }
-
-const LAST_LINES = 20;
 
 /** Handle of a SageMaker training job. */
 export class AwsTrainingJob implements TrainingJob {
@@ -115,8 +114,7 @@ export class AwsTrainingJob implements TrainingJob {
   }
 
   private remember(line: LogLine): void {
-    this.lastLines.push(line.message);
-    if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
+    keepLast(this.lastLines, line.message);
   }
 
   private summarize(doc: DescribeTrainingJobResponse): void {

@@ -2,6 +2,7 @@
 import type { Channel } from '@aws-sdk/client-sagemaker';
 import { isFileSystemInput, type ChannelInput, type Inputs } from '../inputs/types.js';
 import { pathToFileUri } from '../s3/uri.js';
+import { MODEL_CONTENT_TYPE } from '../sagemaker-contract.js';
 import type { EstimatorOptions } from './options.js';
 import { isLocalPath } from './rule-basics.js';
 
@@ -64,7 +65,7 @@ export function buildChannels(options: EstimatorOptions, inputs: Inputs | undefi
       DataSource: {
         S3DataSource: { S3DataType: 'S3Prefix', S3Uri: toUri(options.modelUri, cwd), S3DataDistributionType: 'FullyReplicated' },
       },
-      ContentType: 'application/x-sagemaker-model',
+      ContentType: MODEL_CONTENT_TYPE,
       InputMode: 'File',
       ChannelName: options.modelChannelName ?? 'model',
     });

@@ -1,7 +1,7 @@
 /** Value rules of the input channels: channel names and counts, S3 and file-system channels, the model channel. */
+import { CHANNEL_NAME_PATTERN } from '../sagemaker-contract.js';
 import { checkUri, isNumber, isObject, isString, LIMITS, type Sink } from './rule-basics.js';
 
-const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]+$/;
 const FILE_SYSTEM_ID_PATTERN = /^fs-[0-9a-f]{8,}$/;
 
 function checkChannel(add: Sink, path: string, channel: unknown, options: Record<string, unknown>, local: boolean): void {

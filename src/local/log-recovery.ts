@@ -20,6 +20,7 @@ import type { LogLine, MetricSample } from '../events.js';
 import { demuxOutput } from './engine/demux.js';
 import type { EngineContainer } from './engine/types.js';
 import { LineSplitter } from './line-splitter.js';
+import { keepLast } from '../util/keep-last.js';
 
 /** Bound of each re-read: an engine that stops answering must not hold the job. */
 const READ_BOUND_MS = 120_000;
@@ -121,8 +122,7 @@ export async function compareWithLive(lines: AsyncIterable<LogLine>, live: LiveL
   for await (const line of lines) {
     if (total === live.received - 1) prefix = line.message === live.lastReceived;
     if (prefix && total >= live.received) await live.emit(line);
-    lastLines.push(line.message);
-    if (lastLines.length > live.keepLast) lastLines.shift();
+    keepLast(lastLines, line.message, live.keepLast);
     samples.push(...live.parseMetrics(line));
     total++;
   }

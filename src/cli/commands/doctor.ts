@@ -20,13 +20,12 @@ export function registerDoctor(program: Command, context: CliContext, wrap: Acti
     .addHelpText('after', '\nExamples:\n  $ sagekit doctor\n  $ DOCKER_HOST=ssh://me@gpu-box sagekit doctor --json')
     .action(
       wrap(async (flags: { engineHost?: string; image?: string }) => {
-        const [{ connectEngine, discoverEngines }, { engineInfo }, { runEngineChecks }] = await Promise.all([
+        const [{ connectEngine, discoverEngines }, { runEngineChecks }] = await Promise.all([
           import('../../local/engine/connect.js'),
-          import('../../local/engine/info.js'),
           import('../../local/doctor.js'),
         ]);
         const engine = await connectEngine(flags.engineHost);
-        const info = await engineInfo(engine.docker);
+        const info = await engine.version();
         const others = (await discoverEngines()).found
           .filter((e) => e.host !== engine.host)
           .map((e) => ({ host: e.host, source: e.source, kind: e.info.kind, version: e.info.version }));

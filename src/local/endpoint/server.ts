@@ -18,6 +18,7 @@ import { EndpointContainers } from './containers.js';
 import { waitHealthy } from './health.js';
 import { fetchModel } from './model-data.js';
 import { startProxy, type EndpointProxy } from './proxy.js';
+import { keepLast } from '../../util/keep-last.js';
 import {
   DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS,
   EndpointPaths,
@@ -29,7 +30,6 @@ import {
 
 export type { EndpointJob } from './record.js';
 
-const LAST_LINES_KEPT = 20;
 const FAILURE_REASON_MAX = 1024;
 
 /** `arn:aws:sagemaker:<region|local>:000000000000:endpoint/<name>`, shaped like a real one. */
@@ -80,8 +80,7 @@ export async function serveEndpoint(job: EndpointJob, stopped: Promise<void>): P
   const lastLines: string[] = [];
   const onLine = (line: LogLine) => {
     logFile.write(`${JSON.stringify(line)}\n`);
-    lastLines.push(`${line.host}: ${line.message}`);
-    if (lastLines.length > LAST_LINES_KEPT) lastLines.shift();
+    keepLast(lastLines, `${line.host}: ${line.message}`);
   };
   let containers: EndpointContainers | undefined;
   let proxy: EndpointProxy;

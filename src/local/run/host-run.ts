@@ -4,9 +4,6 @@ import { clusterHosts } from '../cluster.js';
 import type { EngineContainer, OutputStream } from '../engine/types.js';
 import type { JobPaths } from '../record.js';
 
-/** How many of a host's last lines are kept for failure reasons and error reports. */
-export const LAST_LINES_KEPT = 20;
-
 /** What the run knows of one host (`algo-i`). */
 export interface HostRun {
   name: string;

@@ -14,7 +14,8 @@ import { LineSplitter } from '../line-splitter.js';
 import { type Recovery, recoverHostLog, replaceHostLines, saveCompleteLog } from '../log-recovery.js';
 import type { MetricParser } from '../metrics.js';
 import type { JobPaths } from '../record.js';
-import { type HostRun, LAST_LINES_KEPT } from './host-run.js';
+import { keepLast, LAST_LINES_KEPT } from '../../util/keep-last.js';
+import type { HostRun } from './host-run.js';
 
 /** How long a host's output may linger after its container exited before we close it. */
 const OUTPUT_DRAIN_MS = 2000;
@@ -75,8 +76,7 @@ export class JobLogs {
 
   private onLine(line: LogLine, host: HostRun): void {
     host.received++;
-    host.lastLines.push(line.message);
-    if (host.lastLines.length > LAST_LINES_KEPT) host.lastLines.shift();
+    keepLast(host.lastLines, line.message);
     if (!this.logFile.write(`${JSON.stringify(line)}\n`)) this.holdOutputUntilDrained();
     this.events.emit('log', line);
     for (const sample of this.metrics.parse(line.message, line.host, line.timestamp)) {

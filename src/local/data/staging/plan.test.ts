@@ -5,7 +5,8 @@ import type { Channel } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathToFileUri } from '../../../s3/uri.js';
 import { ChannelDataError } from '../errors.js';
-import { checkChannel, MODEL_CONTENT_TYPE, type PlanContext, planChannel } from './plan.js';
+import { MODEL_CONTENT_TYPE } from '../../../sagemaker-contract.js';
+import { checkChannel, type PlanContext, planChannel } from './plan.js';
 
 function channel(uri: string, extra: Partial<Channel> = {}, s3Extra: Record<string, unknown> = {}): Channel {
   return { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, ...s3Extra } }, ...extra };

@@ -17,15 +17,12 @@ import type { Channel, S3DataSource } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { listAugmentedManifest } from '../augmented-manifest.js';
 import { assignToHosts, type Distribution, shuffleItems } from '../distribution.js';
+import { CHANNEL_NAME_PATTERN, MODEL_CONTENT_TYPE } from '../../../sagemaker-contract.js';
 import { ChannelDataError, type ChannelRef, channelError } from '../errors.js';
 import { assertDistinctPaths, describeItem } from '../placement.js';
 import { RECORDIO_MAX_LENGTH } from '../recordio.js';
 import { type ChannelSource, classifySource, containsFile, type DataItem, listItems, type SourceContext } from '../sources.js';
 
-/** Content type the Python SDK gives the channel made from `model_uri`. */
-export const MODEL_CONTENT_TYPE = 'application/x-sagemaker-model';
-
-const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
 const INPUT_MODES = new Set(['File', 'Pipe', 'FastFile']);
 const DISTRIBUTIONS = new Set(['FullyReplicated', 'ShardedByS3Key']);
 
@@ -89,7 +86,7 @@ export interface PlanContext {
  */
 export function checkChannel(channel: Channel, jobInputMode: string): ChannelSettings {
   const name = channel.ChannelName ?? '';
-  if (!CHANNEL_NAME.test(name)) {
+  if (!CHANNEL_NAME_PATTERN.test(name)) {
     throw new ChannelDataError(name, undefined, 'a channel name must match [A-Za-z0-9.-_]+');
   }
   const fsSource = channel.DataSource?.FileSystemDataSource;
