@@ -7,6 +7,10 @@ import { z } from 'zod';
 import { deployOptionsSchema } from '../deploy/options.js';
 import type { EstimatorOptions } from './options.js';
 
+// zod compiles a parser per object shape (new Function) on its first parse, which pays off after
+// many parses; sagekit parses a job once per process.
+z.config({ jitless: true });
+
 const integer = z.number().int();
 const inputMode = z.enum(['File', 'Pipe', 'FastFile']);
 const stringMap = z.record(z.string(), z.string());

@@ -2,7 +2,6 @@
  * `train --no-wait` for local jobs: the job must outlive the command, so it runs in a detached
  * `sagekit _run-local` process while the command returns as soon as the job's record exists.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +39,8 @@ export async function startDetachedLocalJob(estimator: Estimator, context: CliCo
   const job: DetachedJob = { request, local, ...(code && { code }), ...(estimator.options.region && { region: estimator.options.region }) };
   await writeFile(jobFile, JSON.stringify(job));
   const stderr = await open(errFile, 'w');
+  // Loaded here: child_process brings net and dgram, which no other command needs at start-up.
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [BIN, '_run-local', jobFile], { detached: true, stdio: ['ignore', 'ignore', stderr.fd] });
   await stderr.close();
   let exited: number | null | undefined;
