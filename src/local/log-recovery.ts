@@ -22,15 +22,13 @@ import type { EngineContainer } from './engine/types.js';
 import { LineSplitter } from './line-splitter.js';
 import { keepLast } from '../util/keep-last.js';
 
-/** Bound of each re-read: an engine that stops answering must not hold the job. */
+/**
+ * Bound of each re-read of the exited container's whole log (unfollowed: following an exited
+ * container replays the same lossy stream). An engine that stops answering must not hold the job.
+ */
 const READ_BOUND_MS = 120_000;
 /** Lines queued between the engine's stream and their consumer before the stream is paused. */
 const QUEUE_HIGH_WATER = 1024;
-
-/** The exited container's whole log, not followed (following an exited container replays the same lossy stream). */
-function openCompleteLog(container: EngineContainer, signal: AbortSignal): Promise<Readable> {
-  return container.streamLogs({ signal });
-}
 
 /**
  * The lines of a multiplexed engine stream, in the order the container wrote them, as an async
@@ -133,7 +131,7 @@ export async function compareWithLive(lines: AsyncIterable<LogLine>, live: LiveL
 /** Reads a host's complete log once the container exited and compares it with the live one. */
 export async function recoverHostLog(container: EngineContainer, live: LiveLog): Promise<Recovery> {
   try {
-    const raw = await openCompleteLog(container, AbortSignal.timeout(READ_BOUND_MS));
+    const raw = await container.streamLogs({ signal: AbortSignal.timeout(READ_BOUND_MS) });
     return await compareWithLive(demuxedLines(raw, live.host), live);
   } catch {
     return { kind: 'unknown' };
@@ -144,7 +142,7 @@ export async function recoverHostLog(container: EngineContainer, live: LiveLog):
 export async function saveCompleteLog(container: EngineContainer, host: string, file: string): Promise<boolean> {
   const out = createWriteStream(file);
   try {
-    const raw = await openCompleteLog(container, AbortSignal.timeout(READ_BOUND_MS));
+    const raw = await container.streamLogs({ signal: AbortSignal.timeout(READ_BOUND_MS) });
     await writeLines(out, demuxedLines(raw, host), JSON.stringify);
     return true;
   } catch {
