@@ -1,6 +1,7 @@
 /**
  * Hosts and network of a local job: the job's private network (fixed addresses, so every
- * `algo-i` resolves from the first instruction of `train`) and one created container per host,
+ * `algo-i` resolves from the first instruction of `train`; a one-host job joins the engine's
+ * default bridge when it has one) and one created container per host,
  * its folders bind-mounted, or copied in through the engine API when the engine is remote.
  */
 import path from 'node:path';
@@ -28,7 +29,8 @@ export function jobLabels(jobName: string, pid: number, host?: string): Record<s
  * The job's private network. Every host gets a fixed address in it and every `algo-i` is
  * written into each container's hosts file, so all names resolve from the first instruction
  * of `train`, whatever order the containers start in (engine DNS only knows started ones).
- * Returns the network name, `none` for an isolated one-host job.
+ * Returns the network name: the engine's default bridge for a one-host job where it has one
+ * (networks.ts defaultBridge), `none` for an isolated one-host job.
  */
 async function createNetwork(state: RunState, podman: Promise<boolean>): Promise<string> {
   const isolated = state.request.EnableNetworkIsolation === true;
