@@ -6,7 +6,7 @@
  * as the body says, and a new container serves only while the model folder holds `ready`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -144,16 +144,17 @@ describe('local endpoints under trouble', () => {
     const name = `reused-pid-${suffix}`;
     predictors.push(await deploy(name));
     const record = path.join(stateDir, 'endpoints', name);
-    const owner = JSON.parse(readFileSync(path.join(record, 'owner.json'), 'utf8')) as { pid: number; startTime: string };
-    process.kill(owner.pid, 'SIGKILL');
+    const describeFile = path.join(record, 'describe.json');
+    const ownerFile = path.join(record, 'owner.json');
+    const doc = JSON.parse(readFileSync(describeFile, 'utf8')) as { Local: { Pid: number } };
+    const owner = existsSync(ownerFile) ? (JSON.parse(readFileSync(ownerFile, 'utf8')) as { pid: number; startTime: string }) : undefined;
+    process.kill(owner?.pid ?? doc.Local.Pid, 'SIGKILL');
     const unrelated = spawn('sleep', ['600'], { stdio: 'ignore' });
     strays.push(unrelated);
-    // The pid of the unrelated process written where the owner's was.
-    const describeFile = path.join(record, 'describe.json');
-    const doc = JSON.parse(readFileSync(describeFile, 'utf8')) as { Local: { Pid: number } };
+    // The pid of the unrelated process written wherever the owner's was.
     doc.Local.Pid = unrelated.pid!;
     writeFileSync(describeFile, JSON.stringify(doc));
-    writeFileSync(path.join(record, 'owner.json'), JSON.stringify({ ...owner, pid: unrelated.pid }));
+    if (owner) writeFileSync(ownerFile, JSON.stringify({ ...owner, pid: unrelated.pid }));
 
     const described = await describeLocalEndpoint(name, { stateDir });
     expect(described.EndpointStatus).toBe('Failed');
