@@ -183,7 +183,9 @@ export async function invokeLocalEndpoint(
     throw new EndpointError({
       endpointName: name,
       status: doc.EndpointStatus ?? 'Unknown',
-      failureReason: doc.FailureReason ?? 'the endpoint is not in service',
+      failureReason:
+        doc.FailureReason ??
+        (doc.EndpointStatus === 'Updating' ? 'no instance answers GET /ping right now; they are being replaced' : 'the endpoint is not in service'),
     });
   }
   const response = await fetch(new URL('/invocations', doc.Local.Url), {

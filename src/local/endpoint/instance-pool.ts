@@ -52,6 +52,8 @@ const FAILED_CHECKS = 3;
 const CHECK_TIMEOUT_MS = 5000;
 const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 30_000;
+/** Longest wait for a replacement under way when the endpoint is deleted (its container goes by label then). */
+const STOP_WAIT_MS = 30_000;
 
 /** The instances in service; see the module comment. */
 export class InstancePool implements Upstreams {
@@ -73,10 +75,11 @@ export class InstancePool implements Upstreams {
     void this.monitor();
   }
 
-  /** Stops checking and replacing; resolves when no replacement is under way any more. */
+  /** Stops checking and replacing; resolves when no replacement is under way any more (or an engine call hangs: 30 s at most). */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled([...this.replacements]);
+    const settled = new AbortController();
+    await Promise.race([Promise.allSettled([...this.replacements]).finally(() => settled.abort()), sleep(STOP_WAIT_MS, settled.signal)]);
   }
 
   /** How many instances are in rotation. */
