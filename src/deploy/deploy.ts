@@ -28,8 +28,12 @@ export async function deployModel(source: ModelSource, rawOptions: DeployOptions
     settings.onRequests?.(requests);
     const [{ startLocalEndpoint }, { localEndpointClient }] = await Promise.all([import('../local/endpoint/index.js'), import('./local-client.js')]);
     const stateDir = settings.local?.stateDir;
+    const limits = {
+      ...(options.invocationTimeout !== undefined && { timeoutSeconds: options.invocationTimeout }),
+      ...(options.maxPayload !== undefined && { maxPayloadBytes: Math.floor(options.maxPayload * 1024 * 1024) }),
+    };
     await startLocalEndpoint(
-      { requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {} },
+      { requests, ...(settings.region && { region: settings.region }), settings: settings.local ?? {}, limits },
       settings.events,
       settings.signal,
     );

@@ -26,6 +26,8 @@ export const DEPLOY_OPTION_KEYS = [
   'volumeSize',
   'modelDataDownloadTimeout',
   'containerStartupHealthCheckTimeout',
+  'invocationTimeout',
+  'maxPayload',
   'wait',
 ] as const satisfies ReadonlyArray<keyof DeployOptions>;
 
@@ -46,6 +48,8 @@ export const deployOptionsSchema = z.strictObject({
   volumeSize: z.number().optional(),
   modelDataDownloadTimeout: z.number().optional(),
   containerStartupHealthCheckTimeout: z.number().optional(),
+  invocationTimeout: z.number().optional(),
+  maxPayload: z.number().optional(),
   wait: z.boolean().optional(),
 });
 
@@ -84,6 +88,19 @@ function checkDeployRules(options: Record<string, unknown>, prefix: string, add:
   checkInt(add, at('modelDataDownloadTimeout'), options.modelDataDownloadTimeout, 60, 3600);
   // SageMaker allows 60-3600 s; a local endpoint may use a shorter one (tests, quick failures).
   checkInt(add, at('containerStartupHealthCheckTimeout'), options.containerStartupHealthCheckTimeout, local ? 1 : 60, 3600);
+  checkInvocationLimits(options, at, add, typeof instanceType === 'string' && !local);
+}
+
+/** The invocation limits of local endpoints (SageMaker's real-time endpoints have fixed ones: 60 s, 6 MB). */
+function checkInvocationLimits(options: Record<string, unknown>, at: (key: string) => string, add: Sink, onSageMaker: boolean): void {
+  for (const key of ['invocationTimeout', 'maxPayload'] as const) {
+    if (onSageMaker && options[key] !== undefined) {
+      add(at(key), options[key], 'applies to local endpoints only (SageMaker endpoints answer within 60 s and take up to 6 MB)');
+    }
+  }
+  checkInt(add, at('invocationTimeout'), options.invocationTimeout, 1, 3600);
+  const mb = options.maxPayload;
+  if (typeof mb === 'number' && !(Number.isFinite(mb) && mb > 0 && mb <= 1024)) add(at('maxPayload'), mb, 'must be a number of MB above 0, at most 1024');
 }
 
 /** Every problem with `input` as deploy options; `prefix` is prepended to paths (`deploy` in a job file). */

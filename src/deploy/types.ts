@@ -33,6 +33,14 @@ export interface DeployOptions {
    * positive number locally). Default 300 locally, SageMaker's own default otherwise.
    */
   containerStartupHealthCheckTimeout?: number;
+  /**
+   * Local endpoints: seconds the model has to answer an invocation (default 60, SageMaker's
+   * fixed limit); a slower answer is a ModelError naming the timeout. Also how long a delete
+   * lets requests in flight finish.
+   */
+  invocationTimeout?: number;
+  /** Local endpoints: largest request body in MB (default 6, SageMaker's fixed limit); larger ones get 413. */
+  maxPayload?: number;
   /** Wait until the endpoint is in service (default `true`). */
   wait?: boolean;
 }

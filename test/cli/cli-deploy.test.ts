@@ -3,7 +3,7 @@
  * real engine: exit codes, --json shapes, and nothing left behind. The job is trained through
  * the API first (quick), into the state directory the CLI processes use.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,21 @@ async function containersOf(endpointName: string): Promise<number> {
   return (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sagekit.endpoint=${endpointName}`] }) })).length;
 }
 
+/** Endpoint processes (`sagekit _serve-endpoint …/endpoints/<name>/deploy.json`) running now (Linux /proc). */
+function ownerProcesses(endpointName: string): number {
+  let count = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes('_serve-endpoint') && cmdline.includes(`/endpoints/${endpointName}/deploy.json`)) count++;
+  }
+  return count;
+}
+
 describe('sagekit deploy / invoke / endpoints', () => {
   let jobName: string;
 
@@ -45,7 +60,7 @@ describe('sagekit deploy / invoke / endpoints', () => {
 
   // A failed assertion must not leave a serving endpoint behind (its process and containers).
   afterAll(async () => {
-    for (const endpoint of [name, `cli-unhealthy-${process.pid}`, `cli-interrupted-${process.pid}`]) {
+    for (const endpoint of [name, `cli-unhealthy-${process.pid}`, `cli-interrupted-${process.pid}`, `cli-twin-${process.pid}`]) {
       await deleteLocalEndpoint(endpoint, { stateDir: env.SAGEKIT_STATE_DIR }).catch(() => undefined);
     }
   });
@@ -104,12 +119,18 @@ describe('sagekit deploy / invoke / endpoints', () => {
     expect(await containersOf(unhealthy)).toBe(0);
     expect((await runCli(['endpoints', 'delete', unhealthy], { env })).code).toBe(0);
 
-    const [noBody, missing, badEnv, badTimeout] = await Promise.all([
+    const [noBody, missing, badEnv, badTimeout, badInvocationTimeout, payloadOnSageMaker] = await Promise.all([
       runCli(['invoke', name], { env }),
       runCli(['invoke', 'no-such-endpoint', '--body', 'x', '--backend', 'local'], { env }),
       runCli(['deploy', jobName, '--env', 'NOVALUE'], { env }),
       runCli(['deploy', jobName, '--instance-type', 'ml.m5.large', '--container-startup-health-check-timeout', '5'], { env }),
+      runCli(['deploy', jobName, '--invocation-timeout', '0'], { env }),
+      runCli(['deploy', jobName, '--instance-type', 'ml.m5.large', '--max-payload', '10'], { env }),
     ]);
+    expect(badInvocationTimeout.code).toBe(2);
+    expect(badInvocationTimeout.stderr).toContain('invocationTimeout: must be an integer between 1 and 3600 (got 0)');
+    expect(payloadOnSageMaker.code).toBe(2);
+    expect(payloadOnSageMaker.stderr).toContain('maxPayload: applies to local endpoints only');
     expect(noBody.code).toBe(2);
     expect(noBody.stderr).toContain('exactly one of --body TEXT or --body-file FILE');
     expect(missing.code).toBe(2);
@@ -117,6 +138,18 @@ describe('sagekit deploy / invoke / endpoints', () => {
     expect(badEnv.stderr).toContain('--env NOVALUE: expected NAME=VALUE');
     expect(badTimeout.code).toBe(2);
     expect(badTimeout.stderr).toContain('containerStartupHealthCheckTimeout: must be an integer between 60 and 3600 (got 5)');
+  }, 120_000);
+
+  it('two deploys of one name at once: one endpoint with one process and one container, the other exits 2', async () => {
+    const twin = `cli-twin-${process.pid}`;
+    const both = await Promise.all([1, 2].map(() => runCli(['deploy', jobName, '--endpoint-name', twin], { env })));
+    expect(both.map((r) => r.code).sort()).toEqual([0, 2]);
+    expect(both.find((r) => r.code === 2)!.stderr).toContain(`a local endpoint named ${twin} already exists`);
+    expect(await containersOf(twin)).toBe(1);
+    expect(ownerProcesses(twin)).toBe(1);
+    expect((await runCli(['endpoints', 'delete', twin], { env })).code).toBe(0);
+    expect(await containersOf(twin)).toBe(0);
+    expect(ownerProcesses(twin)).toBe(0);
   }, 120_000);
 
   it('Ctrl-C while a local endpoint starts removes it: exit 130, no container, no record', async () => {

@@ -108,6 +108,19 @@ describe('deploy options validation', () => {
     expect(findDeployIssues({ instanceType: 'local', containerStartupHealthCheckTimeout: 5 })).toEqual([]);
   });
 
+  it('invocation limits: local endpoints only, each with its range, in a job file too', () => {
+    expect(findDeployIssues({ instanceType: 'local', invocationTimeout: 5, maxPayload: 0.5 })).toEqual([]);
+    expect(findDeployIssues({ instanceType: 'local', invocationTimeout: 0, maxPayload: 2000 }, 'deploy')).toEqual([
+      { path: 'deploy.invocationTimeout', value: 0, rule: 'must be an integer between 1 and 3600' },
+      { path: 'deploy.maxPayload', value: 2000, rule: 'must be a number of MB above 0, at most 1024' },
+    ]);
+    expect(findDeployIssues({ instanceType: 'ml.m5.large', invocationTimeout: 120 })).toEqual([
+      { path: 'invocationTimeout', value: 120, rule: expect.stringContaining('applies to local endpoints only') },
+    ]);
+    const fromFile = findIssues({ imageUri: 'a:b', instanceType: 'local', deploy: { instanceType: 'local', maxPayload: 'six' } });
+    expect(fromFile.map((i) => i.path)).toEqual(['deploy.maxPayload']);
+  });
+
   it('unknown keys and wrong types in a job file deploy: section are job-file errors with hints', () => {
     const issues = findIssues({ imageUri: 'a:b', instanceType: 'local', deploy: { instanceTyp: 'local', initialInstanceCount: 'two' } });
     expect(issues.map((i) => i.path).sort()).toEqual(['deploy.initialInstanceCount', 'deploy.instanceTyp']);

@@ -14,6 +14,8 @@ export interface DeployFlags {
   env: string[];
   containerStartupHealthCheckTimeout?: string;
   modelDataDownloadTimeout?: string;
+  invocationTimeout?: string;
+  maxPayload?: string;
   wait: boolean;
   backend?: 'local' | 'aws';
   region?: string;
@@ -45,6 +47,8 @@ export function deployOptionsFromFlags(flags: DeployFlags, base: DeployOptions =
   const count = numberFlag('initial-instance-count', flags.initialInstanceCount);
   const healthTimeout = numberFlag('container-startup-health-check-timeout', flags.containerStartupHealthCheckTimeout);
   const downloadTimeout = numberFlag('model-data-download-timeout', flags.modelDataDownloadTimeout);
+  const invocationTimeout = numberFlag('invocation-timeout', flags.invocationTimeout);
+  const maxPayload = numberFlag('max-payload', flags.maxPayload);
   return {
     ...base,
     ...(flags.instanceType && { instanceType: flags.instanceType }),
@@ -55,6 +59,8 @@ export function deployOptionsFromFlags(flags: DeployFlags, base: DeployOptions =
     ...(env && { environment: { ...base.environment, ...env } }),
     ...(healthTimeout !== undefined && { containerStartupHealthCheckTimeout: healthTimeout }),
     ...(downloadTimeout !== undefined && { modelDataDownloadTimeout: downloadTimeout }),
+    ...(invocationTimeout !== undefined && { invocationTimeout }),
+    ...(maxPayload !== undefined && { maxPayload }),
     ...(!flags.wait && { wait: false }),
   };
 }

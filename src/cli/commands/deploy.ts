@@ -47,6 +47,8 @@ export function registerDeploy(program: Command, context: CliContext, wrap: Acti
     .option('--env <NAME=VALUE>', 'environment variable of the inference container (repeatable)', collect, [])
     .option('--container-startup-health-check-timeout <seconds>', 'seconds for GET /ping to answer 200 (local default 300)')
     .option('--model-data-download-timeout <seconds>', 'seconds to download the model (SageMaker: 60-3600)')
+    .option('--invocation-timeout <seconds>', 'local: seconds the model has to answer an invocation (default 60, as on SageMaker)')
+    .option('--max-payload <MB>', 'local: largest request body in MB (default 6, as on SageMaker)')
     .option('--no-wait', 'SageMaker: return once the endpoint is being created')
     .option('--backend <backend>', 'where the training job is: local or aws (default: local record first, then SageMaker)')
     .option('--region <region>', 'AWS region')

@@ -70,45 +70,67 @@ async function addressOf(container: EngineContainer, network: string): Promise<s
 
 /** The containers and network of one endpoint. */
 export class EndpointContainers {
-  readonly instances: Instance[] = [];
-  private network: { remove(): Promise<void> } | undefined;
+  private network: { name: string; remove(): Promise<void> } | undefined;
   private readonly created: EngineContainer[] = [];
+  /** Containers started so far: a replacement gets a name of its own. */
+  private started = 0;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly spec: InstanceSpec,
+    private readonly onLine: (line: LogLine) => void,
+  ) {}
 
   /** Creates the network and starts every instance; on any error, what was created is removed. */
-  async start(spec: InstanceSpec, onLine: (line: LogLine) => void): Promise<Instance[]> {
+  async start(): Promise<Instance[]> {
     try {
-      const networkName = `sagekit-ep-${spec.endpointName}-${process.pid}`.slice(0, 100);
-      this.network = await this.engine.networks.create({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: labels(spec.endpointName) });
-      for (let i = 1; i <= spec.count; i++) {
-        const name = `instance-${i}`;
-        const container = await this.engine.containers.create({
-          name: `sagekit-ep-${spec.endpointName}-${name}-${process.pid}`.slice(0, 120),
-          Image: spec.image,
-          Cmd: ['serve'],
-          Env: spec.env,
-          Labels: labels(spec.endpointName, name),
-          ExposedPorts: { [SERVE_PORT]: {} },
-          HostConfig: {
-            Binds: [`${spec.modelDir}:/opt/ml/model:ro`],
-            NetworkMode: networkName,
-            PortBindings: { [SERVE_PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-            ...(spec.gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
-          },
-        });
-        this.created.push(container);
-        await container.start().catch((error: Error) => {
-          throw new Error(`${name} could not start "${spec.image} serve" (SageMaker runs the image with the argument serve): ${error.message.trim()}`);
-        });
-        await streamLogs(container, name, onLine);
-        this.instances.push({ name, container, address: await addressOf(container, networkName), exited: exitCodeOf(container) });
-      }
-      return this.instances;
+      const name = `sagekit-ep-${this.spec.endpointName}-${process.pid}`.slice(0, 100);
+      const network = await this.engine.networks.create({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels(this.spec.endpointName) });
+      this.network = { name, remove: () => network.remove() };
+      const instances: Instance[] = [];
+      for (let i = 1; i <= this.spec.count; i++) instances.push(await this.startInstance(`instance-${i}`));
+      return instances;
     } catch (error) {
       await this.remove();
       throw error;
     }
+  }
+
+  /** Starts one instance (`instance-N`) on the endpoint's network: at first, or to replace one that died. */
+  async startInstance(name: string): Promise<Instance> {
+    const { spec } = this;
+    const network = this.network?.name;
+    if (!network) throw new Error(`the network of endpoint ${spec.endpointName} is gone`);
+    this.started++;
+    const container = await this.engine.containers.create({
+      name: `sagekit-ep-${spec.endpointName}-${name}-${process.pid}${this.started > spec.count ? `-${this.started}` : ''}`.slice(0, 120),
+      Image: spec.image,
+      Cmd: ['serve'],
+      Env: spec.env,
+      Labels: labels(spec.endpointName, name),
+      ExposedPorts: { [SERVE_PORT]: {} },
+      HostConfig: {
+        Binds: [`${spec.modelDir}:/opt/ml/model:ro`],
+        NetworkMode: network,
+        PortBindings: { [SERVE_PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        ...(spec.gpu && { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
+      },
+    });
+    this.created.push(container);
+    await container.start().catch((error: Error) => {
+      throw new Error(`${name} could not start "${spec.image} serve" (SageMaker runs the image with the argument serve): ${error.message.trim()}`);
+    });
+    await streamLogs(container, name, this.onLine);
+    // A container whose exit cannot be watched counts as exited (it gets replaced).
+    const exited = exitCodeOf(container).catch(() => -1);
+    return { name, container, address: await addressOf(container, network), exited };
+  }
+
+  /** Removes one instance's container (forcefully). */
+  async removeInstance(instance: Instance): Promise<void> {
+    const index = this.created.indexOf(instance.container);
+    if (index >= 0) this.created.splice(index, 1);
+    await instance.container.remove({ volumes: true }).catch(() => undefined);
   }
 
   /** Removes every container (forcefully) and the network; safe to call more than once. */

@@ -1,6 +1,7 @@
 /**
  * SageMaker's start-up health check: `GET /ping` on each instance until it answers 200, within
  * `ContainerStartupHealthCheckTimeoutInSeconds`. A container that exits first fails at once.
+ * (The checks of instances in service are the instance pool's: instance-pool.ts.)
  */
 import { sleep } from '../../util/sleep.js';
 
@@ -15,9 +16,10 @@ class UnhealthyError extends Error {
 const POLL_MS = 500;
 const PING_TIMEOUT_MS = 2000;
 
-async function pingOnce(address: string): Promise<number | string> {
+/** One `GET /ping`: the HTTP status, or why there was none. */
+export async function pingOnce(address: string, timeoutMs = PING_TIMEOUT_MS): Promise<number | string> {
   try {
-    const response = await fetch(new URL('/ping', address), { signal: AbortSignal.timeout(PING_TIMEOUT_MS) });
+    const response = await fetch(new URL('/ping', address), { signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer().catch(() => undefined);
     return response.status;
   } catch (error) {

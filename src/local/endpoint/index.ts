@@ -3,21 +3,27 @@
  * server.ts), find, list, invoke and delete them from any process through their records.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { packagePath } from '../../util/package-root.js';
 import { NotFoundError, SagekitError, UsageError } from '../../errors.js';
+import { ERROR_TYPE_HEADER } from './proxy-answers.js';
 import { EndpointError, ModelError } from '../../deploy/errors.js';
 import type { JobEvents, LogLine } from '../../events.js';
 import { connectEngine } from '../engine/connect.js';
-import { processAlive, resolveStateDir } from '../record.js';
+import { resolveStateDir } from '../record.js';
 import {
+  claimEndpointName,
   DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS,
+  DEFAULT_INVOCATION_LIMITS,
   EndpointPaths,
   listEndpointNames,
   readEndpointDescribe,
+  readEndpointOwner,
+  writeEndpointOwner,
   type EndpointJob,
   type LocalEndpointDescribe,
 } from './record.js';
+import { identify, signalIfSame, stillRunning } from '../../util/process-identity.js';
 import { sleep } from '../../util/sleep.js';
 
 const BIN = packagePath('bin', 'sagekit.js');
@@ -33,10 +39,12 @@ const pathsOf = (name: string, options: EndpointStoreOptions) => new EndpointPat
 
 /** The describe document of a local endpoint; NotFoundError when there is none. */
 export async function describeLocalEndpoint(name: string, options: EndpointStoreOptions = {}): Promise<LocalEndpointDescribe> {
-  const doc = await readEndpointDescribe(pathsOf(name, options));
+  const paths = pathsOf(name, options);
+  const doc = await readEndpointDescribe(paths);
   if (!doc) throw new NotFoundError(`no local endpoint named ${name}`, 'list endpoints with: sagekit endpoints list');
-  // An endpoint whose owner died (machine restart, kill -9) no longer serves.
-  if (doc.EndpointStatus !== 'Failed' && !processAlive(doc.Local.Pid)) {
+  // An endpoint whose owner died (machine restart, kill -9) no longer serves; its pid may since
+  // name another process, so the owner is known by its pid and start time, not the pid alone.
+  if (doc.EndpointStatus !== 'Failed' && !(await stillRunning(await readEndpointOwner(paths)))) {
     return { ...doc, EndpointStatus: 'Failed', FailureReason: `the endpoint process (pid ${doc.Local.Pid}) is gone; delete the endpoint and deploy again` };
   }
   return doc;
@@ -54,6 +62,21 @@ export async function listLocalEndpoints(options: EndpointStoreOptions = {}): Pr
   return docs.sort((a, b) => new Date(b.CreationTime!).getTime() - new Date(a.CreationTime!).getTime());
 }
 
+/** Starts the endpoint process and records who it is (pid and start time) before anyone may signal it. */
+async function spawnOwner(job: EndpointJob, paths: EndpointPaths, stateDir: string): Promise<ReturnType<typeof spawn>> {
+  try {
+    await writeFile(paths.deploy, JSON.stringify({ ...job, settings: { ...job.settings, stateDir } }, null, 2));
+    const stderr = await open(paths.serverLog, 'a');
+    const child = spawn(process.execPath, [BIN, '_serve-endpoint', paths.deploy], { detached: true, stdio: ['ignore', 'ignore', stderr.fd] });
+    await stderr.close();
+    if (child.pid !== undefined) await writeEndpointOwner(paths, await identify(child.pid));
+    return child;
+  } catch (error) {
+    await rm(paths.dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 /**
  * Starts the endpoint process for `job` and waits until the endpoint is InService (resolves
  * with its describe document) or Failed (rejects with {@link EndpointError}; its containers are
@@ -64,14 +87,9 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, s
   const name = job.requests.CreateEndpoint.EndpointName!;
   const stateDir = resolveStateDir(job.settings.stateDir);
   const paths = new EndpointPaths(stateDir, name);
-  if (await readEndpointDescribe(paths)) {
-    throw new UsageError(`a local endpoint named ${name} already exists`, `choose another --endpoint-name, or remove it: sagekit endpoints delete ${name}`);
-  }
-  await mkdir(paths.dir, { recursive: true });
-  await writeFile(paths.deploy, JSON.stringify({ ...job, settings: { ...job.settings, stateDir } }, null, 2));
-  const stderr = await open(paths.serverLog, 'a');
-  const child = spawn(process.execPath, [BIN, '_serve-endpoint', paths.deploy], { detached: true, stdio: ['ignore', 'ignore', stderr.fd] });
-  await stderr.close();
+  // Atomic: of two deploys of one name at once, exactly one gets past here.
+  await claimEndpointName(paths);
+  const child = await spawnOwner(job, paths, stateDir);
   let exited = false;
   child.on('exit', () => (exited = true));
   child.unref();
@@ -116,18 +134,35 @@ export async function startLocalEndpoint(job: EndpointJob, events?: JobEvents, s
 export async function deleteLocalEndpoint(name: string, options: EndpointStoreOptions = {}): Promise<void> {
   const paths = pathsOf(name, options);
   const doc = await readEndpointDescribe(paths);
-  if (!doc) throw new NotFoundError(`no local endpoint named ${name}`, 'list endpoints with: sagekit endpoints list');
-  const pid = doc.Local.Pid;
-  if (processAlive(pid)) {
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 60_000;
-    while (processAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  // A claimed name whose process has not written its record yet is an endpoint too.
+  if (!doc && !(await stat(paths.dir).catch(() => undefined))) {
+    throw new NotFoundError(`no local endpoint named ${name}`, 'list endpoints with: sagekit endpoints list');
+  }
+  // Only the recorded process itself is signalled, never whatever holds its pid now.
+  const owner = await readEndpointOwner(paths);
+  if (await signalIfSame(owner, 'SIGTERM')) {
+    // It lets requests in flight finish (up to the invocation timeout), then removes its containers.
+    const drainSeconds = doc?.Local.Limits?.timeoutSeconds ?? DEFAULT_INVOCATION_LIMITS.timeoutSeconds;
+    const deadline = Date.now() + (drainSeconds + 60) * 1000;
+    while ((await stillRunning(owner)) && Date.now() < deadline) await sleep(100);
+    await signalIfSame(owner, 'SIGKILL');
   }
   // Imported here: the container code pulls in the training runner, which list/describe/invoke do not need.
   const [engine, { removeEndpointResources }] = await Promise.all([connectEngine(options.engineHost), import('./containers.js')]);
   await removeEndpointResources(engine, name);
   await rm(paths.dir, { recursive: true, force: true });
+}
+
+/** An error the endpoint's proxy answered itself: a request over a limit is bad input (exit 2), the rest are the model's. */
+function proxyAnswerError(name: string, status: number, type: string, text: string): SagekitError {
+  let message = text;
+  try {
+    message = (JSON.parse(text) as { Message?: string }).Message ?? text;
+  } catch {
+    // not JSON: the text as it is
+  }
+  if (type === 'ValidationError') return new UsageError(`endpoint ${name}: ${message}`);
+  return new ModelError({ endpointName: name, statusCode: status, message: `${type}: ${message}` });
 }
 
 /** The answer of a model container. */
@@ -148,7 +183,9 @@ export async function invokeLocalEndpoint(
     throw new EndpointError({
       endpointName: name,
       status: doc.EndpointStatus ?? 'Unknown',
-      failureReason: doc.FailureReason ?? 'the endpoint is not in service',
+      failureReason:
+        doc.FailureReason ??
+        (doc.EndpointStatus === 'Updating' ? 'no instance answers GET /ping right now; they are being replaced' : 'the endpoint is not in service'),
     });
   }
   const response = await fetch(new URL('/invocations', doc.Local.Url), {
@@ -163,6 +200,8 @@ export async function invokeLocalEndpoint(
   const answer = new Uint8Array(await response.arrayBuffer());
   if (!response.ok) {
     const text = new TextDecoder().decode(answer).trim().slice(0, 500);
+    const proxyError = response.headers.get(ERROR_TYPE_HEADER);
+    if (proxyError) throw proxyAnswerError(name, response.status, proxyError, text);
     throw new ModelError({ endpointName: name, statusCode: response.status, message: `the model answered HTTP ${response.status}${text ? `: ${text}` : ''}` });
   }
   return { body: answer, contentType: response.headers.get('content-type') ?? undefined };
