@@ -20,6 +20,8 @@ export interface StartContext {
   events: JobEvents;
   /** Region to use (aws backend; also recorded by the local backend for ARNs). */
   region?: string;
+  /** Account id the local backend records in ARNs (serve passes its own; default 000000000000). Ignored by the aws backend. */
+  accountId?: string;
   /** The aws backend's session (default: one for `region` from the AWS configuration chain); ignored by the local backend. */
   session?: Session;
   /** Local-backend settings (ignored by the aws backend). */

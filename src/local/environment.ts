@@ -9,10 +9,15 @@ import { EnvironmentError } from '../errors.js';
 import { localJobArn } from './status.js';
 
 /** `KEY=value` entries for the container. */
-export async function containerEnvironment(request: CreateTrainingJobRequest, region: string | undefined, passAwsCredentials: boolean): Promise<string[]> {
+export async function containerEnvironment(
+  request: CreateTrainingJobRequest,
+  region: string | undefined,
+  passAwsCredentials: boolean,
+  accountId?: string,
+): Promise<string[]> {
   const env: Record<string, string> = { ...request.Environment };
   env.TRAINING_JOB_NAME = request.TrainingJobName!;
-  env.TRAINING_JOB_ARN = localJobArn(request.TrainingJobName!, region);
+  env.TRAINING_JOB_ARN = localJobArn(request.TrainingJobName!, region, accountId);
   if (region) {
     env.AWS_REGION = region;
     env.AWS_DEFAULT_REGION = region;

@@ -9,17 +9,17 @@ import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SecondarySt
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 /** The ARN a local job reports, shaped like SageMaker's. */
-export function localJobArn(name: string, region: string | undefined): string {
-  return `arn:aws:sagemaker:${region ?? 'local'}:${LOCAL_ACCOUNT_ID}:training-job/${name.toLowerCase()}`;
+export function localJobArn(name: string, region: string | undefined, accountId: string = LOCAL_ACCOUNT_ID): string {
+  return `arn:aws:sagemaker:${region ?? 'local'}:${accountId}:training-job/${name.toLowerCase()}`;
 }
 
 /** The initial describe document of a job: the request's fields plus InProgress/Starting. */
-export function initialDescribe(request: CreateTrainingJobRequest, region: string | undefined, now: Date): DescribeTrainingJobResponse {
+export function initialDescribe(request: CreateTrainingJobRequest, region: string | undefined, now: Date, accountId?: string): DescribeTrainingJobResponse {
   const { Tags: _tags, ...fields } = request;
   return {
     ...fields,
     TrainingJobName: request.TrainingJobName,
-    TrainingJobArn: localJobArn(request.TrainingJobName!, region),
+    TrainingJobArn: localJobArn(request.TrainingJobName!, region, accountId),
     TrainingJobStatus: 'InProgress',
     SecondaryStatus: 'Starting',
     CreationTime: now,

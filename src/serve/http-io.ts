@@ -3,14 +3,16 @@
  * (SageMaker, CloudWatch Logs), the query protocol's XML (STS), and plain status answers.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { AwsServiceError } from './aws-error.js';
 
-/** The whole request body as a string. */
-export async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** Longest error message serve sends: messages may quote request values, which may be huge. */
+const MAX_MESSAGE_CHARS = 1024;
+
+/** `message` cut to {@link MAX_MESSAGE_CHARS}, saying how much was left out. */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
@@ -30,7 +32,7 @@ export function sendJson(response: ServerResponse, value: unknown): void {
 
 /** An awsJson 1.1 error: `__type` in the body and `x-amzn-ErrorType` in the headers, as AWS sends them. */
 export function sendJsonError(response: ServerResponse, error: AwsServiceError): void {
-  const body = JSON.stringify({ __type: error.code, message: error.message });
+  const body = JSON.stringify({ __type: error.code, message: boundedMessage(error.message) });
   send(response, error.status, 'application/x-amz-json-1.1', body, { 'x-amzn-errortype': error.code });
 }
 
@@ -49,7 +51,7 @@ export function sendQueryError(response: ServerResponse, error: AwsServiceError)
   const type = error.status < 500 ? 'Sender' : 'Receiver';
   const xml =
     `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type>` +
-    `<Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message></Error>` +
+    `<Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(boundedMessage(error.message))}</Message></Error>` +
     `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
   send(response, error.status, 'text/xml', xml);
 }
@@ -58,6 +60,6 @@ export function sendQueryError(response: ServerResponse, error: AwsServiceError)
 export function sendS3Error(response: ServerResponse, error: AwsServiceError): void {
   const xml =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(error.code)}</Code>` +
-    `<Message>${xmlEscape(error.message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+    `<Message>${xmlEscape(boundedMessage(error.message))}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
   send(response, error.status, 'application/xml', xml);
 }

@@ -7,6 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolveStateDir } from '../local/record.js';
+import type { GuardOptions } from '../util/http-guard.js';
+import { resolveAccountId } from './account.js';
 import { LogsService } from './logs-service.js';
 import { EMBEDDED_S3_CREDENTIALS, openS3Store } from './s3-store.js';
 import { createServeHandler } from './server.js';
@@ -24,8 +26,12 @@ export interface ServeOptions {
   s3Endpoint?: string;
   /** Let only requests signed with this access key id in. */
   accessKeyId?: string;
-  /** Region reported in ARNs (default $AWS_REGION, else us-east-1). */
+  /** Region of requests whose signature names none (default $AWS_REGION, else us-east-1); a signed request's own region is used as AWS does. */
   region?: string;
+  /** Account id in ARNs and GetCallerIdentity (12 digits); default: one drawn once and kept in the state dir. */
+  accountId?: string;
+  /** Names besides 127.0.0.1/localhost that clients may use in the Host header (e.g. this machine's name under `host: '0.0.0.0'`). */
+  allowedHosts?: string[];
   engineHost?: string;
   /** Seconds between SIGTERM and SIGKILL when a job is stopped (default 120, as SageMaker). */
   stopGracePeriodSeconds?: number;
@@ -40,6 +46,8 @@ export interface ServeHandle {
   /** Where the jobs' S3 traffic goes. */
   s3Endpoint: string;
   stateDir: string;
+  /** The account id in every ARN this endpoint answers. */
+  accountId: string;
   /** Names of the jobs this endpoint runs now. */
   runningJobs(): string[];
   /** Stops the running jobs (they end Stopped, artifacts saved), then the server and the store; called again, kills the jobs. */
@@ -59,6 +67,26 @@ function useStoreForJobs(endpoint: string, embedded: boolean): void {
   }
 }
 
+/**
+ * The bound address as a Host name clients may use, when it is a specific one: `--host
+ * 192.168.1.5` is reached as 192.168.1.5:<port>. A wildcard (0.0.0.0, ::) names no host; the
+ * names clients use then come from `allowedHosts`.
+ */
+function boundName(host: string | undefined): string[] {
+  if (!host || host === '0.0.0.0' || host === '::') return [];
+  return [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+}
+
+/**
+ * Removes what killed sagekit processes (a serve killed mid-job among them) left on the engine,
+ * before new jobs start; a missing engine is no reason not to serve.
+ */
+async function removeLeftovers(engineHost: string | undefined, log: (line: string) => void): Promise<void> {
+  const { cleanupLeftovers } = await import('../local/index.js');
+  const removed = await cleanupLeftovers(engineHost ? { engineHost } : {}).catch(() => 0);
+  if (removed > 0) log(`removed ${removed} containers and networks of jobs whose sagekit process had ended`);
+}
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -71,21 +99,28 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const log = options.log ?? (() => undefined);
   const stateDir = resolveStateDir(options.stateDir);
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const accountId = await resolveAccountId(stateDir, options.accountId);
+  await removeLeftovers(options.engineHost, log);
   const store = await openS3Store(stateDir, options.s3Endpoint);
   useStoreForJobs(store.endpoint, store.embedded);
   const training = new TrainingJobService({
     stateDir,
-    region,
     log,
     ...(options.engineHost && { engineHost: options.engineHost }),
     ...(options.stopGracePeriodSeconds !== undefined && { stopGracePeriodSeconds: options.stopGracePeriodSeconds }),
   });
-  const logs = new LogsService(stateDir, region);
+  const logs = new LogsService(stateDir);
+  let port = 0;
+  const guard: GuardOptions = { allowedHosts: [...(options.allowedHosts ?? []), ...boundName(options.host)] };
   const server = createServer(
     createServeHandler({
       json: { SageMaker: training.operations(), Logs_20140328: logs.operations() },
       store,
       ...(options.accessKeyId && { accessKeyId: options.accessKeyId }),
+      region,
+      accountId,
+      port: () => port,
+      guard,
       log,
     }),
   );
@@ -96,7 +131,20 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     await store.close();
     throw error;
   }
+  port = address.port;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    s3Endpoint: store.endpoint,
+    stateDir,
+    accountId,
+    runningJobs: () => training.runningJobs(),
+    close: closeOnce(training, server, store),
+  };
+}
+
+/** serve's close: stops the jobs, then the server and the store; a second call stops the jobs again, which kills them at once. */
+function closeOnce(training: TrainingJobService, server: Server, store: { close(): Promise<void> }): () => Promise<void> {
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     await training.shutdown();
@@ -106,19 +154,12 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     });
     await store.close();
   };
-  return {
-    url: `http://${host}:${address.port}`,
-    s3Endpoint: store.endpoint,
-    stateDir,
-    runningJobs: () => training.runningJobs(),
-    async close() {
-      // A second call stops the jobs again, which kills them at once; the first call finishes the rest.
-      if (closing) {
-        await training.shutdown();
-        return closing;
-      }
-      closing = close();
+  return async () => {
+    if (closing) {
+      await training.shutdown();
       return closing;
-    },
+    }
+    closing = close();
+    return closing;
   };
 }

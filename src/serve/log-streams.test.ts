@@ -29,7 +29,9 @@ beforeAll(async () => {
   const lines = ['one', 'two', 'three', 'four', 'five'].map((message, i) => JSON.stringify({ host: 'algo-1', message, timestamp: start * 1000 + i }));
   // The last line is still being written: no newline yet, so it is not an event yet.
   await writeFile(path.join(dir, 'logs.jsonl'), `${lines.join('\n')}\n{"host":"algo-1","mess`);
-  logs = new LogsService(stateDir, 'us-east-1').operations();
+  const operations = new LogsService(stateDir).operations();
+  const scope = { region: 'us-east-1', accountId: '123456789012' };
+  logs = Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, (input: Record<string, unknown>) => operation(input, scope)]));
 });
 
 afterAll(() => rm(stateDir, { recursive: true, force: true }));

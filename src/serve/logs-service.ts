@@ -5,7 +5,7 @@
  * FilterLogEvents.
  */
 import { AwsServiceError } from './aws-error.js';
-import { LOCAL_ACCOUNT_ID } from '../local/status.js';
+import type { RequestScope } from './server.js';
 import { findStream, streamsWithPrefix, textFilter, TRAINING_LOG_GROUP, type LogStream } from './log-streams.js';
 import { decodeToken, encodeToken } from './wire.js';
 
@@ -33,22 +33,19 @@ const inTime = (input: Input) => (t: number) =>
 
 /** CloudWatch Logs over the records in `stateDir`. */
 export class LogsService {
-  constructor(
-    private readonly stateDir: string,
-    private readonly region: string,
-  ) {}
+  constructor(private readonly stateDir: string) {}
 
-  operations(): Record<string, (input: Input) => Promise<unknown>> {
+  operations(): Record<string, (input: Input, scope: RequestScope) => Promise<unknown>> {
     return {
-      DescribeLogGroups: (input) => this.describeLogGroups(input),
-      DescribeLogStreams: (input) => this.describeLogStreams(input),
+      DescribeLogGroups: (input, scope) => this.describeLogGroups(input, scope),
+      DescribeLogStreams: (input, scope) => this.describeLogStreams(input, scope),
       GetLogEvents: (input) => this.getLogEvents(input),
       FilterLogEvents: (input) => this.filterLogEvents(input),
     };
   }
 
-  private groupArn(): string {
-    return `arn:aws:logs:${this.region}:${LOCAL_ACCOUNT_ID}:log-group:${TRAINING_LOG_GROUP}`;
+  private groupArn(scope: RequestScope): string {
+    return `arn:aws:logs:${scope.region}:${scope.accountId}:log-group:${TRAINING_LOG_GROUP}`;
   }
 
   private checkGroup(input: Input): void {
@@ -58,15 +55,15 @@ export class LogsService {
     if (group !== TRAINING_LOG_GROUP) throw new AwsServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
   }
 
-  private async describeLogGroups(input: Input): Promise<unknown> {
+  private async describeLogGroups(input: Input, scope: RequestScope): Promise<unknown> {
     const prefix = typeof input.logGroupNamePrefix === 'string' ? input.logGroupNamePrefix : '';
     const groups = TRAINING_LOG_GROUP.startsWith(prefix)
-      ? [{ logGroupName: TRAINING_LOG_GROUP, arn: `${this.groupArn()}:*`, creationTime: 0, storedBytes: 0 }]
+      ? [{ logGroupName: TRAINING_LOG_GROUP, arn: `${this.groupArn(scope)}:*`, creationTime: 0, storedBytes: 0 }]
       : [];
     return { logGroups: groups };
   }
 
-  private async describeLogStreams(input: Input): Promise<unknown> {
+  private async describeLogStreams(input: Input, scope: RequestScope): Promise<unknown> {
     this.checkGroup(input);
     const limit = limitOf(input, 50, 50);
     const offset = offsetOf(input.nextToken);
@@ -78,7 +75,7 @@ export class LogsService {
       logStreamName: s.name,
       creationTime: s.creationTime,
       ...(s.events.length && { firstEventTimestamp: s.events[0]!.timestamp, lastEventTimestamp: last(s), lastIngestionTime: last(s) }),
-      arn: `${this.groupArn()}:log-stream:${s.name}`,
+      arn: `${this.groupArn(scope)}:log-stream:${s.name}`,
       storedBytes: 0,
     }));
     return { logStreams: page, ...(offset + limit < streams.length && { nextToken: encodeToken(offset + limit) }) };

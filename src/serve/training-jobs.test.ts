@@ -21,7 +21,7 @@ beforeAll(async () => {
       SecondaryStatusTransitions: [{ Status: 'Completed', StartTime: '2026-01-01T00:00:01.500Z' }],
     }),
   );
-  service = new TrainingJobService({ stateDir, region: 'eu-west-1', log: () => undefined });
+  service = new TrainingJobService({ stateDir, log: () => undefined });
 });
 
 afterAll(() => rm(stateDir, { recursive: true, force: true }));
@@ -35,11 +35,11 @@ describe('TrainingJobService over records', () => {
   });
 
   it('lists records, with an ARN for records written without one', async () => {
-    expect(await service.list({})).toEqual({
+    expect(await service.list({}, { region: 'eu-west-1', accountId: '123456789012' })).toEqual({
       TrainingJobSummaries: [
         expect.objectContaining({
           TrainingJobName: 'done-job',
-          TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:000000000000:training-job/done-job',
+          TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/done-job',
           CreationTime: 1767225600,
         }),
       ],

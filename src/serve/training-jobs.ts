@@ -15,14 +15,13 @@ import { localJobArn } from '../local/status.js';
 import { AwsServiceError, constraintMessage, RESOURCE_NOT_FOUND_MESSAGE, validationException } from './aws-error.js';
 import { listTrainingJobs } from './list-jobs.js';
 import { validateCreateRequest } from './request-options.js';
+import type { RequestScope } from './server.js';
 import { toWire } from './wire.js';
 
 /** Settings of the training-job operations. */
 export interface TrainingJobServiceOptions {
   /** Where job records live. */
   stateDir: string;
-  /** Region reported in ARNs. */
-  region: string;
   engineHost?: string;
   /** Seconds between SIGTERM and SIGKILL when a job is stopped (default: the local backend's 120). */
   stopGracePeriodSeconds?: number;
@@ -44,27 +43,27 @@ export class TrainingJobService {
   }
 
   /** The operations by name, as `X-Amz-Target: SageMaker.<name>` selects them. */
-  operations(): Record<string, (input: Input) => Promise<unknown>> {
+  operations(): Record<string, (input: Input, scope: RequestScope) => Promise<unknown>> {
     return {
-      CreateTrainingJob: (input) => this.create(input),
+      CreateTrainingJob: (input, scope) => this.create(input, scope),
       DescribeTrainingJob: (input) => this.describe(input),
-      ListTrainingJobs: (input) => this.list(input),
+      ListTrainingJobs: (input, scope) => this.list(input, scope),
       StopTrainingJob: (input) => this.stop(input),
     };
   }
 
-  async create(input: Input): Promise<{ TrainingJobArn: string }> {
+  async create(input: Input, scope: RequestScope): Promise<{ TrainingJobArn: string }> {
     const request = validateCreateRequest(input);
     const name = request.TrainingJobName!;
     if (this.creating.has(name) || (await readDescribe(this.paths(name)))) {
       throw new AwsServiceError(
         'ResourceInUse',
-        `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${localJobArn(name, this.options.region)})`,
+        `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${localJobArn(name, scope.region, scope.accountId)})`,
       );
     }
     this.creating.add(name);
     try {
-      const job = await this.start(request);
+      const job = await this.start(request, scope);
       return { TrainingJobArn: (await job.describe()).TrainingJobArn! };
     } catch (error) {
       if (error instanceof ValidationError) throw validationException(constraintMessage(error.issues));
@@ -74,8 +73,8 @@ export class TrainingJobService {
     }
   }
 
-  private async start(request: CreateTrainingJobRequest): Promise<TrainingJob> {
-    const { log, stateDir, region, engineHost, stopGracePeriodSeconds } = this.options;
+  private async start(request: CreateTrainingJobRequest, scope: RequestScope): Promise<TrainingJob> {
+    const { log, stateDir, engineHost, stopGracePeriodSeconds } = this.options;
     const name = request.TrainingJobName!;
     const events = new JobEvents();
     events.on('warning', (message) => log(`${name}: warning: ${message}`));
@@ -84,7 +83,8 @@ export class TrainingJobService {
     const job = await startLocalJob({
       request,
       events,
-      region,
+      region: scope.region,
+      accountId: scope.accountId,
       local: { stateDir, ...(engineHost && { engineHost }), ...(stopGracePeriodSeconds !== undefined && { stopGracePeriodSeconds }) },
     });
     this.running.set(name, job);
@@ -121,11 +121,12 @@ export class TrainingJobService {
     return toWire(await this.document(input));
   }
 
-  async list(input: Input): Promise<unknown> {
+  async list(input: Input, scope: RequestScope): Promise<unknown> {
     const docs: DescribeTrainingJobResponse[] = [];
     for (const name of await listJobNames(this.options.stateDir)) {
       const doc = await describeRecorded(this.paths(name)).catch(() => undefined);
-      if (doc?.TrainingJobName && doc.CreationTime) docs.push({ ...doc, TrainingJobArn: doc.TrainingJobArn ?? localJobArn(name, this.options.region) });
+      if (doc?.TrainingJobName && doc.CreationTime)
+        docs.push({ ...doc, TrainingJobArn: doc.TrainingJobArn ?? localJobArn(name, scope.region, scope.accountId) });
     }
     return toWire(listTrainingJobs(docs, input));
   }

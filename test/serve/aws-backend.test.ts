@@ -18,7 +18,8 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   dir = await tempDir('sagekit-serve-backend-');
   env = await clientEnv(dir);
-  serve = await startServeProcess(path.join(dir, 'serve-state'));
+  // A fixed account id: the default bucket the aws backend derives from serve's STS answer names it.
+  serve = await startServeProcess(path.join(dir, 'serve-state'), ['--account-id', '123456789012']);
 });
 
 afterAll(async () => {
@@ -55,7 +56,7 @@ describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
     };
     expect(doc.TrainingJobStatus).toBe('Completed');
     // The Python SDK's default bucket, derived from serve's STS account.
-    expect(doc.ModelArtifacts.S3ModelArtifacts).toBe('s3://sagemaker-us-east-1-000000000000/backend-job/output/model.tar.gz');
+    expect(doc.ModelArtifacts.S3ModelArtifacts).toBe('s3://sagemaker-us-east-1-123456789012/backend-job/output/model.tar.gz');
     expect(doc.FinalMetricDataList[0]?.Value).toBe(0.125);
     // The logs came through CloudWatch Logs, host by host.
     expect(trained.stderr).toContain('algo-2 | probe on algo-2 mode=normal');
@@ -64,7 +65,7 @@ describe('the aws backend against sagekit serve', { timeout: 240_000 }, () => {
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'backend-job', backend: 'aws', status: 'Completed' })]);
     const objects = await awsJson<{ Contents: Array<{ Key: string }> }>(
       serve.url,
-      ['s3api', 'list-objects-v2', '--bucket', 'sagemaker-us-east-1-000000000000'],
+      ['s3api', 'list-objects-v2', '--bucket', 'sagemaker-us-east-1-123456789012'],
       env,
     );
     expect(objects.Contents.map((o) => o.Key)).toEqual(expect.arrayContaining(['backend-job/input/train/train.csv', 'backend-job/output/model.tar.gz']));

@@ -43,7 +43,7 @@ async function createJob(request: Record<string, unknown>) {
 beforeAll(async () => {
   dir = await tempDir('sagekit-serve-cli-');
   env = await clientEnv(dir);
-  serve = await startServeProcess(path.join(dir, 'state'));
+  serve = await startServeProcess(path.join(dir, 'state'), ['--account-id', '111122223333']);
   const data = path.join(dir, 'data');
   await mkdir(data);
   await writeFile(path.join(data, 'train.csv'), '1,2,3\n');
@@ -62,7 +62,7 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
   it('runs a two-host job from create-training-job to model.tar.gz in S3', async () => {
     const created = await createJob(probeJob('cli-two-hosts', { hosts: 2 }));
     expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toEqual({ TrainingJobArn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/cli-two-hosts' });
+    expect(JSON.parse(created.stdout)).toEqual({ TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/cli-two-hosts' });
 
     const done = await untilStatus('cli-two-hosts', ['Completed', 'Failed', 'Stopped']);
     expect(done.TrainingJobStatus).toBe('Completed');
@@ -201,11 +201,11 @@ describe('sagekit serve with the AWS CLI', { timeout: 240_000 }, () => {
     expect(noStream.stderr).toContain('(ResourceNotFoundException) when calling the GetLogEvents operation: The specified log stream does not exist.');
   });
 
-  it('answers sts get-caller-identity with the fixed local account', async () => {
+  it('answers sts get-caller-identity with the account given by --account-id', async () => {
     expect(await awsJson(serve.url, ['sts', 'get-caller-identity'], env)).toEqual({
-      UserId: '000000000000',
-      Account: '000000000000',
-      Arn: 'arn:aws:iam::000000000000:root',
+      UserId: '111122223333',
+      Account: '111122223333',
+      Arn: 'arn:aws:iam::111122223333:root',
     });
   });
 });

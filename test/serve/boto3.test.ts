@@ -38,7 +38,7 @@ ${body}
 beforeAll(async () => {
   dir = await tempDir('sagekit-serve-boto3-');
   env = await clientEnv(dir);
-  serve = await startServeProcess(path.join(dir, 'state'));
+  serve = await startServeProcess(path.join(dir, 'state'), ['--account-id', '111122223333']);
   await withBoto3(`
 s3.create_bucket(Bucket="bucket")
 s3.put_object(Bucket="bucket", Key="input/train/train.csv", Body=b"1,2,3\\n")
@@ -67,7 +67,7 @@ print(json.dumps({"arn": arn, "status": doc["TrainingJobStatus"], "model": model
       [JSON.stringify(probeJob('boto3-waited'))],
     );
     expect(result).toMatchObject({
-      arn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/boto3-waited',
+      arn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/boto3-waited',
       status: 'Completed',
       model: 's3://bucket/output/boto3-waited/output/model.tar.gz',
       // botocore parsed the awsJson timestamp into a datetime.

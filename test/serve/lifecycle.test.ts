@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -44,7 +45,10 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
     // A job without input channels: the store is not needed for it.
     const { InputDataConfig: _inputs, ...request } = probeJob('life-sigterm', { mode: 'sleep' });
     const created = await client.send(new CreateTrainingJobCommand(request as never));
-    expect(created.TrainingJobArn).toBe('arn:aws:sagemaker:us-east-1:000000000000:training-job/life-sigterm');
+    // serve's own account id, drawn once and kept in its state dir.
+    const account = (await readFile(path.join(stateDir, 'serve-account-id'), 'utf8')).trim();
+    expect(account).toMatch(/^\d{12}$/);
+    expect(created.TrainingJobArn).toBe(`arn:aws:sagemaker:us-east-1:${account}:training-job/life-sigterm`);
     await eventually(async () => {
       const doc = await client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'life-sigterm' }));
       return doc.SecondaryStatus === 'Training' ? doc : undefined;

@@ -16,6 +16,8 @@ interface ServeFlags {
   s3Endpoint?: string;
   accessKeyId?: string;
   region?: string;
+  accountId?: string;
+  allowHost: string[];
   stopGracePeriod?: string;
 }
 
@@ -30,6 +32,19 @@ function parseGrace(text: string | undefined): number | undefined {
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--stop-grace-period: must be a number of seconds >= 0 (got ${JSON.stringify(text)})`);
   return seconds;
+}
+
+/** Collects a repeatable flag's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function checkAllowedHosts(names: string[]): void {
+  for (const name of names) {
+    if (!/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(name)) {
+      throw new UsageError(`--allow-host: must be a host name or address, optionally with :port (got ${JSON.stringify(name)})`);
+    }
+  }
 }
 
 /** True for addresses only this machine reaches. */
@@ -55,6 +70,7 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
   const { term } = context;
   const port = parsePort(flags.port);
   const grace = parseGrace(flags.stopGracePeriod);
+  checkAllowedHosts(flags.allowHost);
   if (flags.s3Endpoint !== undefined && !/^https?:\/\/[^/]+/.test(flags.s3Endpoint)) {
     throw new UsageError(`--s3-endpoint: must be an http:// or https:// URL (got ${JSON.stringify(flags.s3Endpoint)})`);
   }
@@ -67,6 +83,8 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
     ...(flags.s3Endpoint && { s3Endpoint: flags.s3Endpoint }),
     ...(flags.accessKeyId && { accessKeyId: flags.accessKeyId }),
     ...(flags.region && { region: flags.region }),
+    ...(flags.accountId !== undefined && { accountId: flags.accountId }),
+    ...(flags.allowHost.length > 0 && { allowedHosts: flags.allowHost }),
     ...(grace !== undefined && { stopGracePeriodSeconds: grace }),
     log: (line) => term.line(line),
   }).catch((error: NodeJS.ErrnoException) => {
@@ -75,9 +93,9 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
     }
     throw error;
   });
-  if (context.flags().json) context.printJson({ url: handle.url, s3Endpoint: handle.s3Endpoint, stateDir: handle.stateDir });
+  if (context.flags().json) context.printJson({ url: handle.url, s3Endpoint: handle.s3Endpoint, stateDir: handle.stateDir, accountId: handle.accountId });
   else context.stdout.write(`sagekit serve listening on ${handle.url}\n`);
-  term.line(`job records in ${handle.stateDir}; S3 store at ${handle.s3Endpoint}`);
+  term.line(`job records in ${handle.stateDir}; S3 store at ${handle.s3Endpoint}; account ${handle.accountId}`);
   if (!isLoopback(flags.host) && !flags.accessKeyId) {
     term.line(
       term.style('yellow', `warning: listening on ${flags.host} without --access-key-id: anyone who reaches this port can run containers on this machine`),
@@ -104,7 +122,9 @@ export function registerServe(program: Command, context: CliContext, wrap: Actio
     .option('--host <address>', 'address to bind (signatures are not checked: keep it on loopback)', '127.0.0.1')
     .option('--s3-endpoint <url>', 'use this S3-compatible store instead of the embedded one (data under <state-dir>/s3)')
     .option('--access-key-id <id>', 'let in only requests signed with this access key id')
-    .option('--region <region>', 'region reported in ARNs (default $AWS_REGION or us-east-1)')
+    .option('--region <region>', 'region of requests whose signature names none (default $AWS_REGION or us-east-1); signed requests get their own')
+    .option('--account-id <id>', 'account id in ARNs and GetCallerIdentity, 12 digits (default: drawn once, kept in the state dir)')
+    .option('--allow-host <name>', 'also answer requests whose Host is <name> (repeatable; default: 127.0.0.1, localhost and the --host address)', collect, [])
     .option('--stop-grace-period <seconds>', 'seconds between SIGTERM and SIGKILL when a job is stopped (default 120)')
     .addHelpText(
       'after',

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loopbackRefusal } from '../../util/loopback-guard.js';
+import { hostOriginRefusal } from '../../util/http-guard.js';
 import { exchange, pick, type Outgoing } from './forward.js';
 import type { Upstreams } from './instance-pool.js';
 import { answerError, invocationTimedOut, payloadTooLarge } from './proxy-answers.js';
@@ -99,7 +99,7 @@ export async function startProxy(upstreams: Upstreams, limits: InvocationLimits)
   const inFlight = inFlightRequests();
 
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
-    const refusal = loopbackRefusal(request.headers, port);
+    const refusal = hostOriginRefusal(request.headers, port);
     if (refusal) return answerError(response.setHeader('connection', 'close'), 403, 'AccessDeniedException', refusal);
     const path = (request.url ?? '/').split('?')[0];
     if (!((path === '/invocations' && request.method === 'POST') || (path === '/ping' && request.method === 'GET'))) {
@@ -120,7 +120,7 @@ export async function startProxy(upstreams: Upstreams, limits: InvocationLimits)
   });
   // A body announced as too large is refused before the client sends it (curl asks first).
   server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => {
-    if (Number(request.headers['content-length']) > limits.maxPayloadBytes && !loopbackRefusal(request.headers, port)) {
+    if (Number(request.headers['content-length']) > limits.maxPayloadBytes && !hostOriginRefusal(request.headers, port)) {
       return payloadTooLarge(response, limits.maxPayloadBytes);
     }
     response.writeContinue();

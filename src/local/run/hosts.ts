@@ -87,6 +87,6 @@ async function createContainer(state: RunState, host: HostRun, network: string, 
 /** Creates the network and every host's container (not started); `podman` tells which default network a one-host job joins. */
 export async function createHosts(state: RunState, podman: Promise<boolean>): Promise<void> {
   const network = await createNetwork(state, podman);
-  const env = await containerEnvironment(state.request, state.region, state.settings.passAwsCredentials === true);
+  const env = await containerEnvironment(state.request, state.region, state.settings.passAwsCredentials === true, state.accountId);
   await Promise.all(state.hosts.map(async (host) => (host.container = await createContainer(state, host, network, env))));
 }

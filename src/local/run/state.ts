@@ -24,6 +24,8 @@ export interface RunState {
   readonly settings: LocalRunSettings;
   readonly paths: JobPaths;
   readonly region: string | undefined;
+  /** Account id in the job's ARN (serve's own; undefined: the local placeholder). */
+  readonly accountId: string | undefined;
   readonly code: ScriptCode | undefined;
   /** Set for `local_gpu` jobs: the engine kind whose way of passing GPUs is used. */
   readonly gpu: EngineKind | undefined;

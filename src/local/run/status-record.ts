@@ -48,8 +48,9 @@ export class JobRecord {
     private readonly events: JobEvents,
     request: CreateTrainingJobRequest,
     region: string | undefined,
+    accountId?: string,
   ) {
-    this.doc = initialDescribe(request, region, new Date());
+    this.doc = initialDescribe(request, region, new Date(), accountId);
   }
 
   /** A copy of the current describe document. */
