@@ -4,6 +4,8 @@
  * several rules (URIs, integers, job names, KMS keys, container paths).
  */
 
+import { containerPathProblem } from '../util/container-path.js';
+
 /** Limits from the SageMaker API reference (CreateTrainingJob). */
 export const LIMITS = {
   jobNameLength: 63,
@@ -35,7 +37,6 @@ export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 export const S3_URI_PATTERN = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/;
 const KMS_KEY_PATTERN =
   /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
-const CONTAINER_PATH_PATTERN = /^\/[^\0]*$/;
 
 /** Where a URI may point, which depends on the backend. */
 export type UriRole = 'input' | 'output';
@@ -90,6 +91,9 @@ export function checkInt(add: Sink, path: string, value: unknown, min: number, m
   }
 }
 
-export function checkContainerPath(add: Sink, path: string, value: unknown): void {
-  if (isString(value) && !CONTAINER_PATH_PATTERN.test(value)) add(path, value, 'must be an absolute path inside the container');
+/** A path inside the container; `bound` when a host folder is bind-mounted there (checkpointLocalPath). */
+export function checkContainerPath(add: Sink, path: string, value: unknown, options: { bound?: boolean } = {}): void {
+  if (!isString(value)) return;
+  const problem = containerPathProblem(value, options);
+  if (problem) add(path, value, problem);
 }

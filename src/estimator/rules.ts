@@ -146,7 +146,7 @@ export function checkRules(input: unknown): ValidationIssue[] {
   checkJobName(add, 'baseJobName', options.baseJobName, LIMITS.jobNameLength);
   if (options.outputPath !== undefined) checkUri(add, 'outputPath', options.outputPath, 'output', local);
   if (options.checkpointS3Uri !== undefined) checkUri(add, 'checkpointS3Uri', options.checkpointS3Uri, 'output', local);
-  checkContainerPath(add, 'checkpointLocalPath', options.checkpointLocalPath);
+  checkContainerPath(add, 'checkpointLocalPath', options.checkpointLocalPath, { bound: true });
   if (options.checkpointLocalPath !== undefined && options.checkpointS3Uri === undefined) {
     add('checkpointLocalPath', options.checkpointLocalPath, 'needs checkpointS3Uri (checkpoints are synced from this path to that URI)');
   }

@@ -61,3 +61,12 @@ describe('validateCreateRequest', () => {
     expect(requestPath('environment.MY_VAR', channels)).toBe('Environment.MY_VAR');
   });
 });
+
+describe('container paths in requests', () => {
+  it("refuses a CheckpointConfig.LocalPath that would reach the engine's bind syntax, naming the field", () => {
+    const request = { ...valid(), CheckpointConfig: { S3Uri: 's3://bucket/ck', LocalPath: '/x:/etc:rw' } };
+    expect(() => validateCreateRequest(request)).toThrow(
+      /Value '\/x:\/etc:rw' at 'CheckpointConfig.LocalPath' failed to satisfy constraint: must not contain ':'/,
+    );
+  });
+});

@@ -69,6 +69,9 @@ export async function packageArtifacts(options: PackageOptions): Promise<{ uri: 
       `${name}: ${plan.conflictCount} path(s) exist in more than one host's directory (${plan.conflicts.join(', ')}${more}); the copy from the first host was kept`,
     );
   }
+  if (plan.linkedSources.length > 0) {
+    events.warnOnce(`${name}: ${plan.linkedSources.join(', ')} is a symbolic link, left out (links are never followed out of a container's folder)`);
+  }
   const tarStream = archiveStream(plan, (entry) => events.warnOnce(`${name}: ${entry.source} changed size while it was being archived`));
   const progress = progressCounter('package', label, plan.tarBytes, (p) => events.emit('progress', p));
   const gzip = createGzip({ level: 6, chunkSize: GZIP_CHUNK, memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL });

@@ -9,17 +9,22 @@
  *   last upload wins (give files host-specific names, e.g. with the rank, to keep them apart).
  * - A file is copied again when its size or modification time changed since it was last copied
  *   (or restored). Files deleted locally are not deleted from the destination.
+ * - The host directories are the container's: symbolic links in them are never followed (they
+ *   are skipped, with one warning), and files are read only from inside them.
  * - Syncs never overlap; a failing periodic sync is reported as a warning and retried at the next
  *   interval; the final sync in {@link CheckpointSync.stop} throws.
  */
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobEvents } from '../../events.js';
-import { downloadObject, listObjects, uploadFile } from '../../s3/transfer.js';
+import { downloadObject, listObjects, uploadBody } from '../../s3/transfer.js';
 import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri, type S3Location } from '../../s3/uri.js';
 import { createLimiter, type Limiter, mapLimited } from '../../util/concurrency.js';
+import { createContainedReadStream, walkContained } from '../../util/contained-fs.js';
 import { destinationFor } from './placement.js';
 import { walkFiles } from './sources.js';
 
@@ -226,14 +231,20 @@ async function syncOnce(state: SyncState): Promise<void> {
 /** Returns the bytes copied from one host's directory. */
 async function syncHost(state: SyncState, host: number, dir: string): Promise<number> {
   const seen = state.seen[host]!;
-  const changed = (await walkFiles(dir)).filter((item) => {
+  const { files, links } = await walkContained(dir);
+  if (links.length > 0) {
+    state.options.events.warnOnce(
+      `checkpoints: ${links.length} symbolic link(s) in the checkpoint folder are not synced (links are never followed out of a container's folder): ${links.slice(0, 3).join(', ')}`,
+    );
+  }
+  const changed = files.filter((item) => {
     const before = seen.get(item.relativePath);
     return !before || before.size !== item.size || before.mtimeMs !== item.mtimeMs;
   });
   let uploaded = 0;
   await mapLimited(changed, state.limiter, async (item) => {
     const info = await stat(item.path);
-    await copyOut(state, item.path, item.relativePath);
+    await copyOut(state, dir, item.path, item.relativePath);
     // What was read is what was current when the copy began; a later change is caught next time.
     seen.set(item.relativePath, { size: info.size, mtimeMs: info.mtimeMs });
     uploaded += info.size;
@@ -241,11 +252,22 @@ async function syncHost(state: SyncState, host: number, dir: string): Promise<nu
   return uploaded;
 }
 
-async function copyOut(state: SyncState, file: string, rel: string): Promise<void> {
+/** Copies one file of a host's checkpoint folder (`root`) out, reading it only from inside that folder. */
+async function copyOut(state: SyncState, root: string, file: string, rel: string): Promise<void> {
   const { destination } = state;
+  const source = await createContainedReadStream(root, file);
   if (destination.kind === 'file') {
-    await copyAtomically(file, destinationFor(destination.root, rel));
+    const to = destinationFor(destination.root, rel);
+    await mkdir(path.dirname(to), { recursive: true });
+    const temp = path.join(path.dirname(to), `.${path.basename(to)}.${randomUUID().slice(0, 8)}.sagekit-part`);
+    try {
+      await pipeline(source, createWriteStream(temp));
+      await rename(temp, to);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
   } else {
-    await uploadFile(state.options.s3(), file, { bucket: destination.location.bucket, key: destination.location.key + rel });
+    await uploadBody(state.options.s3(), { bucket: destination.location.bucket, key: destination.location.key + rel }, source);
   }
 }

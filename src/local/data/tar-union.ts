@@ -11,11 +11,12 @@
  * merged; any other clash (two files, or a file and a directory) keeps the earlier source's entry
  * and drops the later one, including everything below a dropped directory.
  */
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Header, Pax } from 'tar';
+import { createContainedReadStream } from '../../util/contained-fs.js';
 
 /** One archive entry, with its header blocks already encoded. */
 export interface ArchiveEntry {
@@ -23,6 +24,8 @@ export interface ArchiveEntry {
   name: string;
   /** Absolute path of the source. */
   source: string;
+  /** The source directory it was found in: its bytes are read only from inside it. */
+  root: string;
   type: 'File' | 'Directory' | 'SymbolicLink';
   size: number;
   /** Header block(s): a PAX extended header when needed, then the ustar header. */
@@ -38,6 +41,8 @@ export interface ArchivePlan {
   conflicts: string[];
   /** How many paths were dropped in total. */
   conflictCount: number;
+  /** Sources that were symbolic links (a container replaced its folder with one): left out, never followed. */
+  linkedSources: string[];
 }
 
 const BLOCK = 512;
@@ -80,13 +85,14 @@ export async function planArchive(sources: readonly string[]): Promise<ArchivePl
   const claimed = new Map<string, Claimed>();
   const entries: ArchiveEntry[] = [];
   const conflicts: string[] = [];
+  const linkedSources: string[] = [];
   let conflictCount = 0;
   const conflict = (rel: string) => {
     conflictCount += 1;
     if (conflicts.length < 5) conflicts.push(rel);
   };
 
-  const visit = async (dir: string, rel: string): Promise<void> => {
+  const visit = async (root: string, dir: string, rel: string): Promise<void> => {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -108,22 +114,37 @@ export async function planArchive(sources: readonly string[]): Promise<ArchivePl
       if (!type) continue;
       const earlier = claimed.get(relPath);
       if (earlier) {
-        if (earlier.type === 'Directory' && type === 'Directory') await visit(full, relPath);
+        if (earlier.type === 'Directory' && type === 'Directory') await visit(root, full, relPath);
         else conflict(relPath);
         continue;
       }
       claimed.set(relPath, { type });
       const archiveName = type === 'Directory' ? `${relPath}/` : relPath;
       const linkpath = type === 'SymbolicLink' ? await readlink(full) : undefined;
-      entries.push({ name: archiveName, source: full, type, size: type === 'File' ? stats.size : 0, header: encodeHeader(archiveName, type, stats, linkpath) });
-      if (type === 'Directory') await visit(full, relPath);
+      entries.push({
+        name: archiveName,
+        source: full,
+        root,
+        type,
+        size: type === 'File' ? stats.size : 0,
+        header: encodeHeader(archiveName, type, stats, linkpath),
+      });
+      if (type === 'Directory') await visit(root, full, relPath);
     }
   };
-  for (const source of sources) await visit(path.resolve(source), '');
+  for (const source of sources) {
+    // A source folder the container replaced with a link (model -> /etc) is never walked.
+    const top = await lstat(source).catch(() => undefined);
+    if (top?.isSymbolicLink()) {
+      linkedSources.push(source);
+      continue;
+    }
+    await visit(path.resolve(source), path.resolve(source), '');
+  }
 
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   const tarBytes = entries.reduce((sum, e) => sum + e.header.length + e.size + padding(e.size), 0) + 2 * BLOCK;
-  return { entries, tarBytes, conflicts, conflictCount };
+  return { entries, tarBytes, conflicts, conflictCount, linkedSources };
 }
 
 /** Read size for archived files. */
@@ -131,7 +152,8 @@ const READ_CHUNK = 1024 * 1024;
 
 /**
  * The tar byte stream of a plan. A file that changed size since planning is cut or zero-padded to
- * the planned size (the header is already written) and reported through `onChanged`.
+ * the planned size (the header is already written) and reported through `onChanged`; so is one
+ * that became a link or left its source directory (read as empty: links are never followed).
  */
 export function archiveStream(plan: ArchivePlan, onChanged?: (entry: ArchiveEntry) => void): Readable {
   async function* generate(): AsyncGenerator<Buffer> {
@@ -139,8 +161,10 @@ export function archiveStream(plan: ArchivePlan, onChanged?: (entry: ArchiveEntr
       yield entry.header;
       if (entry.type !== 'File' || entry.size === 0) continue;
       let remaining = entry.size;
-      const stream = createReadStream(entry.source, { start: 0, end: entry.size - 1, highWaterMark: READ_CHUNK });
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const stream = await createContainedReadStream(entry.root, entry.source, { start: 0, end: entry.size - 1, highWaterMark: READ_CHUNK }).catch(
+        () => undefined,
+      );
+      for await (const chunk of (stream ?? []) as AsyncIterable<Buffer>) {
         remaining -= chunk.length;
         yield chunk;
       }

@@ -1,7 +1,7 @@
 /** The FailureReason of a local job: a host's own failure file or its last lines, or the error that stopped the run. */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SagekitError } from '../../errors.js';
+import { readContainedText } from '../../util/contained-fs.js';
 import { explainStartFailure } from '../start-failure.js';
 import type { HostRun } from './host-run.js';
 import type { JobRecord } from './status-record.js';
@@ -17,8 +17,9 @@ export function failureText(error: unknown): string {
 
 /** Why a host failed: what `train` wrote to /opt/ml/output/failure, else its exit code and last lines. */
 export async function hostFailure(host: HostRun): Promise<string> {
-  const file = path.join(host.dir, 'output', 'failure');
-  const written = (await readFile(file, 'utf8').catch(() => '')).trim();
+  // The container wrote this folder: a failure file that is a link (to a host file) or a FIFO is not read.
+  const output = path.join(host.dir, 'output');
+  const written = ((await readContainedText(output, path.join(output, 'failure'), FAILURE_REASON_MAX * 4)) ?? '').trim();
   if (written) return written.slice(0, FAILURE_REASON_MAX);
   const tail = host.lastLines.slice(-3).join(' | ');
   return `AlgorithmError: the training container on ${host.name} exited with code ${host.exitCode}${tail ? `; last lines: ${tail}` : ''}`.slice(
