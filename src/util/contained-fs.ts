@@ -14,7 +14,7 @@ import { lstat, open, readdir, readlink, realpath, type FileHandle } from 'node:
 import path from 'node:path';
 
 /** A regular file found in a contained walk. */
-export interface ContainedFile {
+interface ContainedFile {
   path: string;
   /** Path below the root, `/`-separated. */
   relativePath: string;

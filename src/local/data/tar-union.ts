@@ -80,6 +80,17 @@ interface Claimed {
   type: ArchiveEntry['type'];
 }
 
+/** The sources that are not symbolic links (absolute); the links go to `linked`. A source folder the container replaced with a link (model -> /etc) is never walked. */
+async function unlinkedSources(sources: readonly string[], linked: string[]): Promise<string[]> {
+  const kept: string[] = [];
+  for (const source of sources) {
+    const top = await lstat(source).catch(() => undefined);
+    if (top?.isSymbolicLink()) linked.push(source);
+    else kept.push(path.resolve(source));
+  }
+  return kept;
+}
+
 /** Walks the sources and plans the archive. Missing sources count as empty. */
 export async function planArchive(sources: readonly string[]): Promise<ArchivePlan> {
   const claimed = new Map<string, Claimed>();
@@ -132,15 +143,7 @@ export async function planArchive(sources: readonly string[]): Promise<ArchivePl
       if (type === 'Directory') await visit(root, full, relPath);
     }
   };
-  for (const source of sources) {
-    // A source folder the container replaced with a link (model -> /etc) is never walked.
-    const top = await lstat(source).catch(() => undefined);
-    if (top?.isSymbolicLink()) {
-      linkedSources.push(source);
-      continue;
-    }
-    await visit(path.resolve(source), path.resolve(source), '');
-  }
+  for (const source of await unlinkedSources(sources, linkedSources)) await visit(source, source, '');
 
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   const tarBytes = entries.reduce((sum, e) => sum + e.header.length + e.size + padding(e.size), 0) + 2 * BLOCK;
