@@ -23,6 +23,11 @@ export interface LocalRunSettings {
   buildArgs?: Record<string, string>;
   /** Container engine socket or URL; default: detection (DOCKER_HOST first). */
   engineHost?: string;
+  /**
+   * Let manifests (ManifestFile, AugmentedManifestFile) name files of this machine outside the
+   * manifest's own folder. Off by default: a manifest can only point a job at what the user named.
+   */
+  allowManifestLocalPaths?: boolean;
   /** Directory where local job records live; default `$XDG_STATE_HOME/sagekit` or `~/.local/state/sagekit`. */
   stateDir?: string;
 }

@@ -53,6 +53,7 @@ const inputsSchema = z.union([z.string(), z.record(z.string(), channelSchema)]);
 const localSettingsSchema = z.strictObject({
   stopGracePeriodSeconds: z.number().nonnegative().optional(),
   passAwsCredentials: z.boolean().optional(),
+  allowManifestLocalPaths: z.boolean().optional(),
   pull: z.enum(['missing', 'always', 'never']).optional(),
   buildContext: z.string().optional(),
   buildArgs: stringMap.optional(),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Channel } from '@aws-sdk/client-sagemaker';
@@ -182,6 +182,36 @@ describe('File mode, s3:// sources', () => {
   it('reads a manifest: prefix plus listed keys, placed at the listed paths', async () => {
     const { staged, hostDirs } = await stage([channel('train', 's3://bucket/manifests/m.json', {}, { S3DataType: 'ManifestFile' })]);
     expect(await readTree(hostView(staged, hostDirs, 0, 'train'))).toEqual({ 'other/d.csv': 'D', 'train/a.csv': 'A' });
+  });
+
+  it('lets a manifest name local files only inside its own folder, unless local.allowManifestLocalPaths is set', async () => {
+    const secretDir = path.join(root.dir, 'secret-elsewhere');
+    await mkdir(secretDir, { recursive: true });
+    await writeFile(path.join(secretDir, 'canary.txt'), 'host secret');
+    const manifestDir = path.join(root.dir, 'manifest-dir');
+    await mkdir(path.join(manifestDir, 'files'), { recursive: true });
+    await writeFile(path.join(manifestDir, 'files', 'a.csv'), 'A');
+    const write = async (file: string, prefix: string, entry: string) => {
+      await writeFile(path.join(manifestDir, file), JSON.stringify([{ prefix }, entry]));
+      return pathToFileUri(path.join(manifestDir, file));
+    };
+    const inside = await write('inside.json', pathToFileUri(path.join(manifestDir, 'files')) + '/', 'a.csv');
+    const { staged, hostDirs } = await stage([channel('train', inside, {}, { S3DataType: 'ManifestFile' })]);
+    expect(await readTree(hostView(staged, hostDirs, 0, 'train'))).toEqual({ 'a.csv': 'A' });
+
+    const outside = await write('outside.json', pathToFileUri(secretDir) + '/', 'canary.txt');
+    await expect(stage([channel('train', outside, {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(
+      /manifest entry "canary.txt": .*canary.txt is outside the manifest's folder .*local.allowManifestLocalPaths/,
+    );
+    const traversal = await write('traversal.json', pathToFileUri(path.join(manifestDir, 'files')) + '/', '../../secret-elsewhere/canary.txt');
+    await expect(stage([channel('train', traversal, {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(/outside the manifest's folder/);
+    const allowed = await stage([channel('train', outside, {}, { S3DataType: 'ManifestFile' })], 1, { allowManifestLocalPaths: true });
+    expect(await readTree(hostView(allowed.staged, allowed.hostDirs, 0, 'train'))).toEqual({ 'canary.txt': 'host secret' });
+
+    await s3.put('bucket', 'manifests/local.json', JSON.stringify([{ prefix: pathToFileUri(secretDir) + '/' }, 'canary.txt']));
+    await expect(stage([channel('train', 's3://bucket/manifests/local.json', {}, { S3DataType: 'ManifestFile' })])).rejects.toThrow(
+      /a file of this machine, named in a manifest read from S3; a manifest from S3 may name s3:\/\/ objects only/,
+    );
   });
 
   it('refuses a manifest without a prefix', async () => {
@@ -467,14 +497,17 @@ describe('uncommon inputs', () => {
         { S3DataType: 'AugmentedManifestFile', AttributeNames: ['source-ref', 'label'], ...s3Extra },
       );
 
-    const wrapped = await stage([augmented({ RecordWrapperType: 'RecordIO' })]);
+    // A local -ref in a manifest read from S3 needs the opt-in (see the manifest reference tests).
+    const optIn = { allowManifestLocalPaths: true };
+    await expect(stage([augmented({ RecordWrapperType: 'RecordIO' })])).rejects.toThrow(/a file of this machine, named in a manifest read from S3/);
+    const wrapped = await stage([augmented({ RecordWrapperType: 'RecordIO' })], 1, optIn);
     const [read] = await Promise.all([
       readFifo(path.join(wrapped.hostDirs[0]!, 'input/data/train_0')),
       wrapped.staged.feedPipes(0, new AbortController().signal),
     ]);
     expect(decodeRecords(Buffer.concat(read.data)).map(String)).toEqual(['IMAGE-ONE', '1', 'single\n', 'cat', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}']);
 
-    const plain = await stage([augmented({})]);
+    const plain = await stage([augmented({})], 1, optIn);
     const [readPlain] = await Promise.all([
       readFifo(path.join(plain.hostDirs[0]!, 'input/data/train_0')),
       plain.staged.feedPipes(0, new AbortController().signal),
@@ -482,7 +515,7 @@ describe('uncommon inputs', () => {
     expect(Buffer.concat(readPlain.data).toString()).toBe('IMAGE-ONE1single\ncatIMAGE-TWO{"boxes":[[1,2,3,4]]}');
 
     // Sharding and shuffling move whole lines.
-    const sharded = await stage([augmented({ RecordWrapperType: 'RecordIO' }, { S3DataDistributionType: 'ShardedByS3Key' })], 2);
+    const sharded = await stage([augmented({ RecordWrapperType: 'RecordIO' }, { S3DataDistributionType: 'ShardedByS3Key' })], 2, optIn);
     const perHost: string[][] = [];
     for (const host of [0, 1]) {
       const [hostRead] = await Promise.all([
@@ -495,7 +528,7 @@ describe('uncommon inputs', () => {
       ['IMAGE-ONE', '1', 'IMAGE-TWO', '{"boxes":[[1,2,3,4]]}'],
       ['single\n', 'cat'],
     ]);
-    const shuffled = await stage([augmented({ RecordWrapperType: 'RecordIO', ShuffleConfig: { Seed: 3 } })]);
+    const shuffled = await stage([augmented({ RecordWrapperType: 'RecordIO', ShuffleConfig: { Seed: 3 } })], 1, optIn);
     const [readShuffled] = await Promise.all([
       readFifo(path.join(shuffled.hostDirs[0]!, 'input/data/train_0')),
       shuffled.staged.feedPipes(0, new AbortController().signal),

@@ -15,6 +15,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileUriToPath, isFileUri, isS3Uri, parseS3Uri } from '../../s3/uri.js';
 import { channelError } from './errors.js';
+import { checkManifestLocalRef } from './manifest-refs.js';
 import { readManifestText } from './manifest-text.js';
 import type { DataItem, SourceContext } from './source-types.js';
 
@@ -60,6 +61,7 @@ async function attributeItem(ctx: SourceContext, name: string, value: unknown, w
   const file = isFileUri(value) ? fileUriToPath(value) : value;
   if (!path.isAbsolute(file))
     throw channelError(ctx, `${where}: a -ref attribute must hold an s3:// URI, a file:// URI or an absolute path, got ${JSON.stringify(value)}`);
+  await checkManifestLocalRef(ctx, file, where);
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw channelError(ctx, `${where}: ${file} is not a file`);
   return { kind: 'file', path: file, relativePath: path.basename(file), size: info.size };

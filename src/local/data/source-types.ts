@@ -54,4 +54,6 @@ export interface SourceContext {
   signal?: AbortSignal | undefined;
   /** `AttributeNames` of an augmented manifest channel. */
   attributeNames?: readonly string[] | undefined;
+  /** `local.allowManifestLocalPaths`: manifests may name any file of this machine. */
+  allowManifestLocalPaths?: boolean | undefined;
 }

@@ -20,6 +20,7 @@ import { fileUriToPath, formatS3Uri, isFileUri, isS3Uri, parseS3Uri, type S3Loca
 import { listObjects } from '../../s3/transfer.js';
 import { listAugmentedManifest } from './augmented-manifest.js';
 import { channelError, type ChannelRef } from './errors.js';
+import { checkManifestLocalRef } from './manifest-refs.js';
 import { readManifestText } from './manifest-text.js';
 import type { ChannelSource, DataItem, LocalItem, S3Item, SourceContext } from './source-types.js';
 
@@ -200,6 +201,7 @@ async function listManifest(ctx: SourceContext): Promise<DataItem[]> {
       items.push({ kind: 's3', location: parseS3Uri(prefix + suffix), relativePath });
     } else {
       const file = fileUriToPath(prefix + suffix);
+      await checkManifestLocalRef(ctx, file, `manifest entry ${JSON.stringify(suffix)}`);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw channelError(ctx, `manifest entry ${JSON.stringify(suffix)}: ${file} is not a file`);
       items.push({ kind: 'file', path: file, relativePath, size: info!.size });

@@ -74,6 +74,8 @@ export interface StageInputsOptions {
   s3: () => S3Client;
   events: JobEvents;
   signal?: AbortSignal;
+  /** `local.allowManifestLocalPaths`. */
+  allowManifestLocalPaths?: boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ async function stageChannels(options: StageInputsOptions, parts: StagedParts): P
     s3: options.s3,
     signal: options.signal,
     warn: (message: string) => options.events.warnOnce(message),
+    allowManifestLocalPaths: options.allowManifestLocalPaths,
   };
   const plans = await allOrFirstError(options.channels.map((channel) => planChannel(channel, planning)));
   const ctx = { parts, hostDirs: options.hostDirs, limiter: createLimiter(4), s3: options.s3, events: options.events, signal: options.signal };

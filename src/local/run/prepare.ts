@@ -38,6 +38,7 @@ export async function prepareData(state: RunState): Promise<void> {
     s3: state.s3,
     events: state.events,
     signal: state.abort.signal,
+    allowManifestLocalPaths: state.settings.allowManifestLocalPaths === true,
   });
   const checkpointUri = request.CheckpointConfig?.S3Uri;
   if (checkpointUri) {

@@ -78,6 +78,8 @@ export interface PlanContext {
   s3: () => S3Client;
   signal?: AbortSignal | undefined;
   warn: (message: string) => void;
+  /** `local.allowManifestLocalPaths`. */
+  allowManifestLocalPaths?: boolean | undefined;
 }
 
 /**
@@ -126,7 +128,14 @@ export async function planChannel(channel: Channel, plan: PlanContext): Promise<
   if (settings.source.InstanceGroupNames?.length) {
     plan.warn(`channel "${name}": InstanceGroupNames is ignored by the local backend (no heterogeneous clusters); every host gets the channel`);
   }
-  const ctx: SourceContext = { channel: name, uri: settings.uri, s3: plan.s3, signal: plan.signal, attributeNames: settings.source.AttributeNames };
+  const ctx: SourceContext = {
+    channel: name,
+    uri: settings.uri,
+    s3: plan.s3,
+    signal: plan.signal,
+    attributeNames: settings.source.AttributeNames,
+    allowManifestLocalPaths: plan.allowManifestLocalPaths,
+  };
   const source = await classifySource(ctx, settings.source.S3DataType);
   if (source.type === 'augmented-manifest' && mode !== 'Pipe') {
     throw channelError(ctx, `an AugmentedManifestFile channel needs Pipe input mode (as on SageMaker), not ${mode}`);
