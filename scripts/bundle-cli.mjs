@@ -7,7 +7,7 @@
 //
 // Only small, pure-JS packages are bundled. The others stay ordinary packages loaded from
 // node_modules: the AWS SDK and dockerode are loaded lazily (and dockerode's heavy parts are
-// deferred through Node's CommonJS cache, src/local/engine/lean-dockerode.ts), tar and s3rver
+// deferred through Node's CommonJS cache, src/local/engine/lean-dockerode.ts), tar and fast-xml-parser
 // are used by few commands. The library (dist/index.js) is not bundled.
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';

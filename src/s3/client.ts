@@ -2,7 +2,7 @@
  * S3 client construction. The AWS SDK already honours the standard configuration
  * (AWS_REGION, profiles, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 …); sagekit only adds
  * path-style addressing when a custom endpoint is configured, which MinIO, LocalStack and
- * s3rver need for bucket names that are not DNS names.
+ * sagekit's own store need for bucket names that are not DNS names.
  */
 import { createRequire } from 'node:module';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';

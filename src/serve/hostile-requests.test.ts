@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServeHandler, type RequestScope } from './server.js';
 
 let server: Server;
-let store: Server;
 let port: number;
 const storeSaw: string[] = [];
 const scopes: RequestScope[] = [];
@@ -21,12 +20,6 @@ async function listen(s: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  store = createServer((req, res) => {
-    storeSaw.push(`${req.method} ${req.url}`);
-    req.resume();
-    res.end();
-  });
-  const storePort = await listen(store);
   server = createServer(
     createServeHandler({
       json: {
@@ -40,7 +33,16 @@ beforeAll(async () => {
           },
         },
       },
-      store: { endpoint: `http://127.0.0.1:${storePort}`, embedded: true, close: async () => undefined },
+      store: {
+        endpoint: '',
+        embedded: true,
+        handle: (req, res) => {
+          storeSaw.push(`${req.method} ${req.url}`);
+          req.resume();
+          res.end();
+        },
+        close: async () => undefined,
+      },
       region: 'us-east-1',
       accountId: '123456789012',
       port: () => port,
@@ -52,7 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await new Promise((resolve) => store.close(resolve));
 });
 
 interface Answer {

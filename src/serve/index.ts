@@ -10,7 +10,7 @@ import { resolveStateDir } from '../local/record.js';
 import type { GuardOptions } from '../util/http-guard.js';
 import { resolveAccountId } from './account.js';
 import { LogsService } from './logs-service.js';
-import { EMBEDDED_S3_CREDENTIALS, openS3Store } from './s3-store.js';
+import { openS3Store } from './s3-store.js';
 import { createServeHandler } from './server.js';
 import { TrainingJobService } from './training-jobs.js';
 
@@ -22,7 +22,7 @@ export interface ServeOptions {
   host?: string;
   /** Where job records (and the embedded store's data, under `s3/`) live. */
   stateDir?: string;
-  /** An existing S3-compatible store instead of the embedded s3rver. */
+  /** An existing S3-compatible store instead of the embedded one. */
   s3Endpoint?: string;
   /** Let only requests signed with this access key id in. */
   accessKeyId?: string;
@@ -56,13 +56,14 @@ export interface ServeHandle {
 
 /**
  * Points this process's S3 client at the store: the local backend reads and writes `s3://`
- * through the standard AWS configuration. The embedded s3rver knows only its own fixed key.
+ * through the standard AWS configuration. The embedded store is reached through serve's own
+ * port, like any client, with the one key serve lets in.
  */
-function useStoreForJobs(endpoint: string, embedded: boolean): void {
+function useStoreForJobs(endpoint: string, embedded: boolean, accessKeyId: string | undefined): void {
   process.env.AWS_ENDPOINT_URL_S3 = endpoint;
   if (embedded) {
-    process.env.AWS_ACCESS_KEY_ID = EMBEDDED_S3_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_S3_CREDENTIALS.secretAccessKey;
+    process.env.AWS_ACCESS_KEY_ID = accessKeyId ?? 'sagekit-serve';
+    process.env.AWS_SECRET_ACCESS_KEY = 'sagekit-serve';
     delete process.env.AWS_SESSION_TOKEN;
   }
 }
@@ -101,8 +102,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const accountId = await resolveAccountId(stateDir, options.accountId);
   await removeLeftovers(options.engineHost, log);
-  const store = await openS3Store(stateDir, options.s3Endpoint);
-  useStoreForJobs(store.endpoint, store.embedded);
+  const store = await openS3Store(stateDir, options.s3Endpoint, log);
   const training = new TrainingJobService({
     stateDir,
     log,
@@ -133,6 +133,9 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   }
   port = address.port;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The jobs reach the embedded store through serve's port; on a wildcard address, through loopback.
+  if (store.embedded) store.endpoint = `http://${/^(0\.0\.0\.0|\[::\])$/.test(host) ? '127.0.0.1' : host}:${port}`;
+  useStoreForJobs(store.endpoint, store.embedded, options.accessKeyId);
   return {
     url: `http://${host}:${address.port}`,
     s3Endpoint: store.endpoint,

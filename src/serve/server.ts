@@ -9,7 +9,7 @@ import { authProblem, credentialOf } from './auth.js';
 import { type GuardOptions, hostOriginRefusal, isFormUpload } from '../util/http-guard.js';
 import { bodyLimitOf, DEFAULT_BODY_LIMIT, readBoundedBody } from './body-limits.js';
 import { boundedMessage, sendJson, sendJsonError, sendQueryError, sendS3Error, sendXml } from './http-io.js';
-import { proxyToStore, type S3Store } from './s3-store.js';
+import type { S3Store } from './s3-store.js';
 import { answerSts } from './sts.js';
 
 /** Who a request speaks for: the region its signature names (as AWS reads it) and serve's account. */
@@ -145,6 +145,6 @@ export function createServeHandler(routes: ServeRoutes): RequestListener {
       request.resume();
       return sendS3Error(response, denied);
     }
-    proxyToStore(routes.store, request, response);
+    routes.store.handle(request, response);
   };
 }

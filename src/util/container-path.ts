@@ -19,7 +19,6 @@ const within = (value: string, folder: string) => value === folder || value.star
  */
 export function containerPathProblem(value: string, options: { bound?: boolean } = {}): string | undefined {
   if (!value.startsWith('/')) return 'must be an absolute path inside the container';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
   if (/[\u0000-\u001f\u007f]/.test(value)) return 'must not contain control characters';
   if (/[:,]/.test(value)) return "must not contain ':' or ',' (they are separators of the engines' bind syntax)";
   const normal = path.posix.normalize(value).replace(/(.)\/$/, '$1');

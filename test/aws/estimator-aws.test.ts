@@ -1,6 +1,6 @@
 /**
  * `new Estimator({... instanceType: 'ml.*'}).fit()` end to end: role name expanded, default
- * bucket created, local inputs uploaded (real S3 via s3rver), CreateTrainingJob sent with the
+ * bucket created, local inputs uploaded (real S3 via sagekit's S3 store), CreateTrainingJob sent with the
  * rewritten request, then waited on — with SageMaker, STS, IAM and Logs mocked.
  */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { Estimator } from '../../src/estimator/estimator.js';
 import { Session } from '../../src/aws/session.js';
 import { ValidationError } from '../../src/errors.js';
-import { startS3, type TestS3 } from '../local-data/s3rver.js';
+import { startS3, type TestS3 } from '../local-data/s3-server.js';
 
 const ACCOUNT = '111122223333';
 const BUCKET = `sagemaker-us-west-2-${ACCOUNT}`;

@@ -1,6 +1,6 @@
 /**
  * Script mode on SageMaker: the code is packed as the SDK packs it and uploaded to the
- * `sagemaker_submit_directory` before CreateTrainingJob (real S3 via s3rver; SageMaker, STS
+ * `sagemaker_submit_directory` before CreateTrainingJob (real S3 via sagekit's S3 store; SageMaker, STS
  * and IAM mocked), unchanged code is not uploaded twice, an s3:// sourceDir is used as is, and
  * gitConfig clones a real repository (file://) with the system git and removes the clone.
  */
@@ -20,7 +20,7 @@ import { Estimator } from '../../src/estimator/estimator.js';
 import type { EstimatorOptions } from '../../src/estimator/options.js';
 import { ValidationError } from '../../src/errors.js';
 import { JobEvents } from '../../src/events.js';
-import { startS3, type TestS3 } from '../local-data/s3rver.js';
+import { startS3, type TestS3 } from '../local-data/s3-server.js';
 
 const ACCOUNT = '111122223333';
 const root = mkdtempSync(path.join(tmpdir(), 'sagekit-script-aws-'));

@@ -1,6 +1,6 @@
 /**
  * Session (region, account, default bucket, roles) and the upload of local inputs. S3 is a real
- * s3rver on 127.0.0.1; STS, IAM and SageMaker are mocked (no local server exists for them).
+ * sagekit's S3 store on 127.0.0.1; STS, IAM and SageMaker are mocked (no local server exists for them).
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { downloadArtifacts } from '../../src/aws/index.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { JobEvents } from '../../src/events.js';
 import { createS3Client } from '../../src/s3/client.js';
-import { startS3, type TestS3 } from '../local-data/s3rver.js';
+import { startS3, type TestS3 } from '../local-data/s3-server.js';
 import { execFileSync } from 'node:child_process';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sagekit-aws-'));
@@ -92,7 +92,7 @@ describe('Session', () => {
           region: 'eu-west-1',
           clients: {
             sts,
-            s3: createS3Client({ endpoint: s3.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
+            s3: createS3Client({ endpoint: s3.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'AKIDTEST' } }),
           },
         }),
     );

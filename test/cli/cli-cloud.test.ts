@@ -1,5 +1,5 @@
 /**
- * The real CLI binary running SageMaker jobs: uploads to s3rver (real S3 client), SageMaker,
+ * The real CLI binary running SageMaker jobs: uploads to sagekit's S3 store (real S3 client), SageMaker,
  * CloudWatch Logs, STS and IAM scripted with aws-sdk-client-mock loaded into the subprocess
  * (test/helpers/aws-cli-mock.ts). Exit codes, --json documents, human output, Ctrl-C handling,
  * and describe/logs/list/stop of a cloud job from separate processes. Nothing reaches AWS: every
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { awsCliNodeArgs, readCalls, type AwsScenario, type ScenarioStep } from '../helpers/aws-cli-mock.js';
 import { BIN, runCli, scriptArgs, type CliResult } from '../helpers/cli.js';
-import { startS3, type TestS3 } from '../local-data/s3rver.js';
+import { startS3, type TestS3 } from '../local-data/s3-server.js';
 
 const ACCOUNT = '111122223333';
 const BUCKET = `sagemaker-us-west-2-${ACCOUNT}`;
@@ -45,8 +45,8 @@ function scripted(jobName: string, steps: ScenarioStep[], more: Partial<AwsScena
     SAGEKIT_TEST_AWS_SCENARIO: file,
     SAGEKIT_STATE_DIR: path.join(dir, 'state'),
     AWS_REGION: 'us-west-2',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: 'AKIDTEST',
+    AWS_SECRET_ACCESS_KEY: 'AKIDTEST',
     AWS_PROFILE: '',
     AWS_CONFIG_FILE: path.join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
@@ -100,7 +100,7 @@ const completedSteps = (job: string): ScenarioStep[] => [
 ];
 
 // Independent jobs with their own scenarios: run side by side (each mostly waits on poll intervals).
-describe.concurrent('sagekit CLI with SageMaker jobs (scripted AWS, s3rver)', () => {
+describe.concurrent('sagekit CLI with SageMaker jobs (scripted AWS, S3 store)', () => {
   it('train: uploads local inputs, creates the job with S3 URIs and the role ARN, follows it to Completed (exit 0)', async () => {
     const job = 'cli-cloud-ok';
     const aws = scripted(job, completedSteps(job));

@@ -2,7 +2,7 @@
  * Scripted SageMaker, CloudWatch Logs, STS and IAM for the real CLI binary in a subprocess.
  * Loaded with `node --import tsx --import <this file>` (see `awsCliNodeArgs`), it installs
  * aws-sdk-client-mock on the client classes, so every client the CLI makes answers from the
- * scenario in `$SAGEKIT_TEST_AWS_SCENARIO`. S3 is not mocked: the CLI talks to s3rver through
+ * scenario in `$SAGEKIT_TEST_AWS_SCENARIO`. S3 is not mocked: the CLI talks to sagekit's S3 store through
  * AWS_ENDPOINT_URL_S3. Each call's command and input is appended to the scenario's `calls` file
  * (JSON lines) for the test to read.
  */

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { packageArtifacts } from '../../src/local/data/artifacts.js';
 import { pathToFileUri } from '../../src/s3/uri.js';
 import { randomData, recordingEvents, tempDir, writeTree } from './helpers.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import { startS3, type TestS3 } from './s3-server.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();

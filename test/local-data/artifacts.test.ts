@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { packageArtifacts } from '../../src/local/data/artifacts.js';
 import { pathToFileUri } from '../../src/s3/uri.js';
 import { exists, randomData, readTree, recordingEvents, sha256, tempDir, writeTree } from './helpers.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import { startS3, type TestS3 } from './s3-server.js';
 
 let s3: TestS3;
 const cleanups: Array<() => Promise<void>> = [];

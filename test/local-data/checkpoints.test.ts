@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointSync } from '../../src/local/data/checkpoints.js';
 import { pathToFileUri } from '../../src/s3/uri.js';
 import { exists, readTree, recordingEvents, tempDir, writeTree } from './helpers.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import { startS3, type TestS3 } from './s3-server.js';
 
 let s3: TestS3;
 const cleanups: Array<() => Promise<void>> = [];

@@ -10,7 +10,7 @@ import { decodeRecords } from '../../src/local/data/recordio.js';
 import { stageInputs, type StagedInputs, type StageInputsOptions } from '../../src/local/data/stage-inputs.js';
 import { pathToFileUri } from '../../src/s3/uri.js';
 import { exists, randomData, readFifo, readTree, recordingEvents, settlesWithin, sha256, tempDir, writeTree } from './helpers.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import { startS3, type TestS3 } from './s3-server.js';
 
 let s3: TestS3;
 let root: { dir: string; remove: () => Promise<void> };

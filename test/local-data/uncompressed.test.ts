@@ -1,6 +1,6 @@
 /**
  * disableOutputCompression: the hosts' directories saved as plain files under a prefix, to a
- * local folder and to S3 (real s3rver), the first host winning a clash.
+ * local folder and to S3 (sagekit's S3 store), the first host winning a clash.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveArtifacts } from '../../src/local/data/uncompressed.js';
 import { pathToFileUri } from '../../src/s3/uri.js';
 import { recordingEvents } from '../helpers/job-events.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import { startS3, type TestS3 } from './s3-server.js';
 
 let s3: TestS3;
 beforeAll(async () => {

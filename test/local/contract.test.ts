@@ -20,7 +20,7 @@ import type { TrainingJob } from '../../src/job.js';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { listLocalJobs, openLocalJob } from '../../src/local/index.js';
 import { PROBE_IMAGE } from '../setup/images.js';
-import { startS3, type TestS3 } from '../local-data/s3rver.js';
+import { startS3, type TestS3 } from '../local-data/s3-server.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sagekit-contract-'));
 const stateDir = path.join(root, 'state');
@@ -326,7 +326,7 @@ describe('local backend: the SageMaker container contract', () => {
     expect(ran.warnings.some((w) => w.startsWith('maxRetryAttempts'))).toBe(true);
   });
 
-  describe('with S3 (s3rver)', () => {
+  describe('with S3 (the sagekit store)', () => {
     let s3: TestS3;
     const saved: Record<string, string | undefined> = {};
     beforeAll(async () => {
@@ -334,7 +334,12 @@ describe('local backend: the SageMaker container contract', () => {
       await s3.put('data-bucket', 'train/x.csv', 'x,1\n');
       await s3.put('data-bucket', 'train/deep/y.csv', 'y,2\n');
       for (const key of ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) saved[key] = process.env[key];
-      Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'AKIDTEST',
+        AWS_REGION: 'us-east-1',
+      });
     });
     afterAll(async () => {
       for (const [key, value] of Object.entries(saved)) {

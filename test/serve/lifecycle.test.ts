@@ -12,7 +12,7 @@ import { CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTrainingJobsC
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/local/engine/connect.js';
 import { runCli } from '../helpers/cli.js';
-import { startS3 } from '../local-data/s3rver.js';
+import { startS3 } from '../local-data/s3-server.js';
 import { eventually, probeJob, removeDir, startServeProcess, tempDir, type ServeProcess } from './helpers.js';
 
 let dir: string;
@@ -104,8 +104,8 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
       await store.put('ext-bucket', 'input/train/train.csv', '1,2\n');
       // The jobs reach an external store with the serve process's own AWS configuration.
       const serve = await serveOn(path.join(dir, 'external'), ['--s3-endpoint', store.endpoint], {
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'AKIDTEST',
       });
       const client = sagemakerOn(serve.url);
       await client.send(new CreateTrainingJobCommand(probeJob('life-external', { bucket: 'ext-bucket' }) as never));
@@ -120,7 +120,7 @@ describe('sagekit serve lifecycle', { timeout: 240_000 }, () => {
       const viaServe = new S3Client({
         endpoint: serve.url,
         region: 'us-east-1',
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'AKIDTEST' },
         forcePathStyle: true,
       });
       const listed = await viaServe.send(new ListObjectsV2Command({ Bucket: 'ext-bucket', Prefix: 'output/life-external/' }));
