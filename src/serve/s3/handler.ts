@@ -147,6 +147,8 @@ export async function openEmbeddedStore(root: string, log: (line: string) => voi
       return objectRequest(store, uploads, bucket, key, url, request, response);
     };
     run().catch((error: unknown) => {
+      // Cut off mid-answer (a client that closed early, a failing read): nothing more to say.
+      if (response.headersSent) return void response.destroy();
       const answer = error instanceof S3Error ? error : new S3Error('InternalError', 'We encountered an internal error. Please try again.', 500);
       if (!(error instanceof S3Error)) log(`S3 ${request.method} ${rawPath.slice(0, 200)}: ${(error as Error).message}`);
       // A body the store did not read is drained (bounded by the connection's close), so the answer reaches the client.
