@@ -64,7 +64,10 @@ describe('recovering an exited container’s log', () => {
     expect(await saveCompleteLog(container, 'algo-1', file)).toBe(true);
     const saved = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(saved).toHaveLength(LINES + 1);
-    expect((JSON.parse(saved[12_344]!) as LogLine).message).toBe('line 12345');
+    // Engines keep the order within a stream only (Docker may log the ten stderr lines thousands of lines early).
+    const stdout = saved.map((text) => JSON.parse(text) as LogLine).filter((line) => line.stream !== 'stderr');
+    expect(stdout).toHaveLength(LINES + 1 - 10);
+    expect(stdout[12_344]!.message).toBe('line 12345');
   });
 
   it('a container the engine no longer has: the engine could not say', async () => {
