@@ -2,8 +2,9 @@
 # Installs the system tools the test suite needs besides the container engine: an image
 # registry (Debian's docker-registry, the CNCF distribution server) and openssl for its
 # throw-away TLS certificate — the image-pull tests push to and pull from it on 127.0.0.1 —,
-# git, which gitConfig (script mode) clones with, and Debian's AWS CLI and boto3, the real
-# clients the `sagekit serve` tests drive.
+# git, which gitConfig (script mode) clones with, Debian's AWS CLI and boto3, the real
+# clients the `sagekit serve` tests drive, and the Python packages of the S3 compatibility suite
+# (ceph/s3-tests) that measures serve's S3 store.
 # Does nothing when they are present.
 set -euo pipefail
 
@@ -16,8 +17,11 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 # Debian's own builds (under /usr/bin), not whatever a version manager put first on PATH.
 [ -x /usr/bin/aws ] || missing+=(awscli)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1; } || missing+=(python3-boto3)
+s3_suite=(python3-munch python3-gevent python3-isodate python3-lxml python3-httplib2 python3-tz python3-pytest python3-yaml python3-requests)
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import munch, gevent, isodate, lxml, httplib2, pytz, pytest, yaml, requests' >/dev/null 2>&1; } ||
+  missing+=("${s3_suite[@]}")
 if [ ${#missing[@]} -eq 0 ]; then
-  log "docker-registry, openssl, git, awscli and python3-boto3 present"
+  log "docker-registry, openssl, git, awscli, python3-boto3 and the S3 suite's Python packages present"
   exit 0
 fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

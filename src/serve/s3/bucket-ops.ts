@@ -9,9 +9,15 @@ import { parseXml } from './xml.js';
 
 const OWNER = { ID: 'sagekit', DisplayName: 'sagekit' };
 
-export function listBuckets(store: ObjectStore, response: ServerResponse): void {
-  const buckets = store.listBuckets().map((b) => ({ Name: b.name, CreationDate: b.created }));
-  sendXmlDocument(response, 'ListAllMyBucketsResult', { Owner: OWNER, Buckets: { Bucket: buckets } });
+export function listBuckets(store: ObjectStore, url: URL, response: ServerResponse): void {
+  const max = Math.min(Number(url.searchParams.get('max-buckets') ?? 10000) || 10000, 10000);
+  const token = url.searchParams.get('continuation-token');
+  const after = token ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  const all = store.listBuckets().filter((b) => b.name > after);
+  const page = all.slice(0, max);
+  const buckets = page.map((b) => ({ Name: b.name, CreationDate: b.created }));
+  const next = all.length > page.length ? { ContinuationToken: Buffer.from(page.at(-1)!.name, 'utf8').toString('base64url') } : {};
+  sendXmlDocument(response, 'ListAllMyBucketsResult', { Owner: OWNER, Buckets: { Bucket: buckets }, ...next });
 }
 
 export async function createBucket(store: ObjectStore, bucket: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -29,8 +35,8 @@ function listParams(url: URL): { prefix: string; delimiter: string; maxKeys: num
   if (!Number.isInteger(maxKeys) || maxKeys < 0) throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range', 400);
   const encoding = url.searchParams.get('encoding-type') ?? undefined;
   if (encoding !== undefined && encoding !== 'url') throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', 400);
-  // S3's url encoding: form-style, as the SDKs decode it (unquote_plus).
-  const encode = encoding ? (s: string) => encodeURIComponent(s).replace(/%20/g, '+').replace(/%2F/gi, '/') : (s: string) => s;
+  // S3's url encoding: percent-encoded UTF-8, `/` kept.
+  const encode = encoding ? (s: string) => encodeURIComponent(s).replace(/%2F/gi, '/') : (s: string) => s;
   return {
     prefix: url.searchParams.get('prefix') ?? '',
     delimiter: url.searchParams.get('delimiter') ?? '',
@@ -59,17 +65,17 @@ export function listObjects(store: ObjectStore, bucket: string, url: URL, respon
   let after = url.searchParams.get('marker') ?? '';
   if (v2) {
     const startAfter = url.searchParams.get('start-after') ?? '';
-    if (token !== null) {
+    if (token) {
       after = Buffer.from(token, 'base64url').toString('utf8');
-      if (token === '' || Buffer.from(after, 'utf8').toString('base64url') !== token)
-        throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', 400);
+      if (Buffer.from(after, 'utf8').toString('base64url') !== token) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', 400);
     } else after = startAfter;
   }
   const page = listPage(store.sortedKeys(bucket), { ...params, after });
   const { encode } = params;
   const body: Record<string, unknown> = {
     Name: bucket,
-    Prefix: encode(params.prefix),
+    // V1 answers its Prefix as sent (the SDKs decode it only in V2).
+    Prefix: v2 ? encode(params.prefix) : params.prefix,
     ...(v2 ? {} : { Marker: encode(url.searchParams.get('marker') ?? '') }),
     ...(params.delimiter && { Delimiter: encode(params.delimiter) }),
     MaxKeys: params.maxKeys,

@@ -141,7 +141,7 @@ export async function openEmbeddedStore(root: string, log: (line: string) => voi
       const { bucket, key } = target(rawPath);
       if (bucket === '') {
         if (request.method !== 'GET') throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
-        return listBuckets(store, response);
+        return listBuckets(store, url, response);
       }
       if (key === '') return bucketRequest(store, uploads, bucket, url, request, response);
       return objectRequest(store, uploads, bucket, key, url, request, response);

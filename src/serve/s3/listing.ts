@@ -28,7 +28,8 @@ export function listPage(sortedKeys: readonly string[], options: { prefix: strin
     const entry = cut >= 0 ? key.slice(0, cut + delimiter.length) : key;
     // A common prefix already listed (or the marker itself lies inside it).
     if (cut >= 0 && (entry === last || after.startsWith(entry))) continue;
-    if (count === maxKeys) return { keys, commonPrefixes, isTruncated: true, last };
+    // max-keys=0 answers nothing and, as S3 does, says nothing is left out.
+    if (count === maxKeys) return { keys, commonPrefixes, isTruncated: maxKeys > 0, last };
     if (cut >= 0) commonPrefixes.push(entry);
     else keys.push(key);
     last = entry;

@@ -43,6 +43,8 @@ const noSuchUpload = (id: string) =>
 /** The multipart uploads in progress (kept in memory: an upload does not outlive serve). */
 export class MultipartUploads {
   private readonly uploads = new Map<string, Upload>();
+  /** Answers of completed uploads: a repeated Complete (a client's retry) gets the same answer, as from S3. */
+  private readonly completed = new Map<string, { bucket: string; key: string; etag: string }>();
 
   constructor(private readonly store: ObjectStore) {}
 
@@ -87,7 +89,14 @@ export class MultipartUploads {
     const n = this.partNumber(url);
     const from = copySource(String(request.headers['x-amz-copy-source']));
     const source = this.store.getObject(from.bucket, from.key);
-    const range = /^bytes=(\d+)-(\d+)$/.exec(String(request.headers['x-amz-copy-source-range'] ?? ''));
+    const rangeHeader = request.headers['x-amz-copy-source-range'];
+    const range = /^bytes=(\d+)-(\d+)$/.exec(String(rangeHeader ?? ''));
+    if (rangeHeader !== undefined && !range)
+      throw new S3Error(
+        'InvalidArgument',
+        'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+        400,
+      );
     const start = range ? Number(range[1]) : 0;
     const end = range ? Number(range[2]) : source.size - 1;
     if (range && (start > end || end >= source.size)) throw new S3Error('InvalidRange', 'The requested range is not satisfiable', 416);
@@ -147,6 +156,11 @@ export class MultipartUploads {
   }
 
   async complete(bucket: string, key: string, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const done = this.completed.get(url.searchParams.get('uploadId') ?? '');
+    if (done && done.bucket === bucket && done.key === key) {
+      request.resume();
+      return sendXmlDocument(response, 'CompleteMultipartUploadResult', { Location: `/${bucket}/${key}`, Bucket: bucket, Key: key, ETag: `"${done.etag}"` });
+    }
     const upload = this.upload(url.searchParams.get('uploadId') ?? '', bucket, key);
     const chosen = this.chosenParts(upload, await readXmlBody(request));
     const temp = this.store.tempFile();
@@ -165,6 +179,7 @@ export class MultipartUploads {
     const blob = await this.store.adoptBlob(temp);
     await this.store.putObject({ bucket, key, blob, size, etag, lastModified: new Date().toISOString(), ...upload.attributes });
     this.uploads.delete(upload.id);
+    this.completed.set(upload.id, { bucket, key, etag });
     for (const part of upload.parts.values()) await this.store.removeBlob(part.blob);
     sendXmlDocument(response, 'CompleteMultipartUploadResult', { Location: `/${bucket}/${key}`, Bucket: bucket, Key: key, ETag: `"${etag}"` });
   }

@@ -40,9 +40,21 @@ function objectHeaders(object: ObjectRecord): Record<string, string | number> {
   return headers;
 }
 
+/** Conditional writes: `If-Match` needs the object with that ETag, `If-None-Match: *` needs no object. */
+function checkWriteConditions(current: ObjectRecord | undefined, request: IncomingMessage): void {
+  const { 'if-match': ifMatch, 'if-none-match': ifNoneMatch } = request.headers;
+  const failed = () => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
+  if (ifMatch !== undefined) {
+    if (!current) throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404);
+    if (ifMatch.replace(/"/g, '').trim() !== current.etag && ifMatch.trim() !== '*') throw failed();
+  }
+  if (ifNoneMatch?.trim() === '*' && current) throw failed();
+}
+
 export async function putObject(store: ObjectStore, bucket: string, key: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   checkKey(key);
   store.requireBucket(bucket);
+  checkWriteConditions(store.findObject(bucket, key), request);
   const attributes = objectAttributes(request);
   const body = await receiveBody(store, request);
   const etag = body.md5.toString('hex');
@@ -98,6 +110,11 @@ export async function getObject(store: ObjectStore, bucket: string, key: string,
   if (status === 412) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
   if (status === 304) return sendEmpty(response, 304, { etag: `"${object.etag}"` });
   const headers = objectHeaders(object);
+  // GetObject's response-* parameters override the stored headers (presigned downloads use them).
+  for (const name of ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding']) {
+    const override = new URL(request.url ?? '/', 'http://s3.invalid').searchParams.get(`response-${name}`);
+    if (override !== null) headers[name] = override;
+  }
   const range = rangeOf(request.headers.range, object.size);
   const head = request.method === 'HEAD';
   if (range) {

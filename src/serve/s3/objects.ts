@@ -129,11 +129,8 @@ export class ObjectStore {
   }
 
   async createBucket(name: string): Promise<void> {
-    if (this.buckets.has(name)) {
-      throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, {
-        BucketName: name,
-      });
-    }
+    // As in us-east-1: creating a bucket you already own succeeds and changes nothing.
+    if (this.buckets.has(name)) return;
     const record = { name, created: new Date().toISOString() };
     this.buckets.set(name, { record, objects: new Map() });
     await mkdir(path.join(this.root, 'objects', hash(name)), { recursive: true });
